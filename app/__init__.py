@@ -1,0 +1,41 @@
+"""Sheaf: a private PDF toolbox. ``create_app`` is where every request's journey starts.
+
+Request path: :mod:`app.security` (host, auth, CSRF) -> a blueprint in
+:mod:`app.views` -> for PDF work, the pure operations in :mod:`app.pdf`.
+The process that serves the app lives in :mod:`app.runtime` (``launcher.py``).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.meta import NAME, SLUG, VERSION
+from app.presence import Presence
+from app.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the WSGI app. ``settings`` decide desktop or server mode (default: open server)."""
+    from app import i18n, resources, security
+    from app.views import register_blueprints
+
+    settings = settings or Settings()
+    app = Flask(
+        __name__,
+        template_folder=str(resources.TEMPLATES),
+        static_folder=str(resources.STATIC),
+    )
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.limits.max_upload_bytes,
+        # Form fields beyond files; uploads themselves stream to temp files.
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        JSON_AS_ASCII=False,
+    )
+    app.extensions[f"{SLUG}.settings"] = settings
+    app.extensions[f"{SLUG}.presence"] = Presence()
+    app.jinja_env.globals.update(APP_NAME=NAME, APP_VERSION=VERSION, settings=settings)
+    i18n.init_app(app)
+    security.init_app(app, settings)
+    register_blueprints(app)
+    return app

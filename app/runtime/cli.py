@@ -1,0 +1,170 @@
+"""The command line and the environment, turned into one :class:`Options`.
+
+Flags win over environment variables, which win over defaults. Server mode
+reads the environment the container world expects (``PORT``, secrets as files).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.meta import NAME, VERSION
+
+DEFAULT_SERVER_PORT = 8080
+DEFAULT_IDLE_TIMEOUT = 60.0
+
+
+class UsageError(Exception):
+    """Something on the command line or in the environment does not make sense."""
+
+
+@dataclass(frozen=True)
+class Options:
+    server: bool
+    host: str
+    port: int | None
+    open_browser: bool
+    data_dir: Path | None
+    idle_timeout: float
+    log_level: str
+    shutdown_timeout: float
+    threads: int
+    password: str | None
+    allowed_hosts: tuple[str, ...]
+    trusted_proxy: str | None
+    trusted_proxy_count: int | None
+    trusted_proxy_headers: tuple[str, ...]
+    max_upload_mb: int
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog=NAME.lower(),
+        description=f"{NAME}: a private PDF toolbox that runs in your browser.",
+        epilog="Without --server, Sheaf runs for you alone and opens your browser.",
+    )
+    p.add_argument("--version", action="version", version=f"{NAME} {VERSION}")
+    p.add_argument(
+        "--server",
+        action="store_true",
+        help="serve everyone who can reach --host:--port (for Docker and servers)",
+    )
+    p.add_argument("--host", help="address to listen on (server mode; default 0.0.0.0)")
+    p.add_argument(
+        "--port",
+        type=int,
+        help="port to listen on; desktop: preferred port, another free one if taken "
+        "(env SHEAF_PORT or PORT; server default 8080)",
+    )
+    p.add_argument(
+        "--no-browser", action="store_true", help="do not open a browser, only print the address"
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        help="keep data, config, cache and logs under this folder (env SHEAF_DATA_DIR)",
+    )
+    p.add_argument(
+        "--idle-timeout",
+        type=float,
+        help=f"desktop: quit this many seconds after the last Sheaf tab closed, 0 = never "
+        f"(env SHEAF_IDLE_TIMEOUT; default {DEFAULT_IDLE_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        help="how much to log (env SHEAF_LOG_LEVEL; default info)",
+    )
+    p.add_argument(
+        "--shutdown-timeout",
+        type=float,
+        default=None,
+        help="seconds to let requests in flight finish when stopping (default 8)",
+    )
+    p.add_argument("--threads", type=int, help="worker threads (env SHEAF_THREADS; default 4/8)")
+    return p
+
+
+def _env_number(env: Mapping[str, str], name: str, kind: type) -> float | int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return kind(raw)
+    except ValueError:
+        raise UsageError(f"{name} must be a number, not {raw!r}") from None
+
+
+def _password(env: Mapping[str, str]) -> str | None:
+    path = env.get("SHEAF_PASSWORD_FILE", "").strip()
+    if path:
+        try:
+            value = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UsageError(f"cannot read SHEAF_PASSWORD_FILE {path}: {exc.strerror}") from None
+        if not value:
+            raise UsageError(f"SHEAF_PASSWORD_FILE {path} is empty")
+        return value
+    return env.get("SHEAF_PASSWORD") or None
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in (value or "").split(",") if part.strip())
+
+
+def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Options:
+    env = os.environ if env is None else env
+    args = build_parser().parse_args(argv)
+    server = bool(args.server)
+
+    port = args.port
+    if port is None:
+        port = _env_number(env, "SHEAF_PORT", int) or _env_number(env, "PORT", int)
+    if port is None and server:
+        port = DEFAULT_SERVER_PORT
+    if port is not None and not 0 <= port <= 65535:
+        raise UsageError(f"port {port} is out of range (0-65535)")
+
+    idle = args.idle_timeout
+    if idle is None:
+        idle = _env_number(env, "SHEAF_IDLE_TIMEOUT", float)
+    idle = DEFAULT_IDLE_TIMEOUT if idle is None else idle
+    if idle < 0:
+        raise UsageError("the idle timeout cannot be negative")
+
+    data_dir = args.data_dir or (Path(env["SHEAF_DATA_DIR"]) if env.get("SHEAF_DATA_DIR") else None)
+    threads = args.threads or _env_number(env, "SHEAF_THREADS", int) or (8 if server else 4)
+    if threads < 1:
+        raise UsageError("threads must be at least 1")
+    max_upload = _env_number(env, "SHEAF_MAX_UPLOAD_MB", int) or 512
+
+    if server:
+        allowed = _split(env.get("SHEAF_ALLOWED_HOSTS")) or ("*",)
+        password = _password(env)
+    else:
+        allowed = ()  # computed from the bound port
+        password = None
+    if not server and args.host and args.host not in ("127.0.0.1", "localhost", "::1"):
+        raise UsageError("desktop mode only listens on this computer; use --server to serve others")
+    proxy_headers = _split(env.get("SHEAF_TRUSTED_PROXY_HEADERS"))
+    return Options(
+        server=server,
+        host=args.host or env.get("SHEAF_HOST") or ("0.0.0.0" if server else "127.0.0.1"),  # noqa: S104
+        port=port,
+        open_browser=not (args.no_browser or server),
+        data_dir=data_dir,
+        idle_timeout=0.0 if server else idle,
+        log_level=(args.log_level or env.get("SHEAF_LOG_LEVEL") or "info").lower(),
+        shutdown_timeout=args.shutdown_timeout if args.shutdown_timeout is not None else 8.0,
+        threads=int(threads),
+        password=password,
+        allowed_hosts=allowed,
+        trusted_proxy=env.get("SHEAF_TRUSTED_PROXY") or None,
+        trusted_proxy_count=_env_number(env, "SHEAF_TRUSTED_PROXY_COUNT", int),
+        trusted_proxy_headers=proxy_headers,
+        max_upload_mb=int(max_upload),
+    )

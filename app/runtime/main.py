@@ -1,0 +1,228 @@
+"""``launcher.py`` in full: parse, prepare, serve, stop cleanly.
+
+Desktop (default): one instance per data folder on 127.0.0.1, a fresh token
+per launch, the browser opened for the person, quit by button, signal or idle.
+Server (``--server``): open to the network, no token, optional password,
+stateless, logs to stdout, stops on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import signal
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app.meta import NAME, SLUG, VERSION
+from app.runtime import console
+from app.runtime.cli import Options, UsageError, parse
+from app.runtime.dirs import Dirs, StartupError
+
+log = logging.getLogger("sheaf")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+#: How long a second launch waits for the first one to answer.
+REUSE_WAIT = 30.0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    has_console = console.guard_streams()
+    try:
+        options = parse(argv)
+    except UsageError as exc:
+        console.say(f"{SLUG}: error: {exc}", err=True)
+        return EXIT_USAGE
+    try:
+        if options.server:
+            return run_server(options, has_console)
+        return run_desktop(options, has_console)
+    except StartupError as exc:
+        console.say(str(exc), err=True)
+        log.error("%s", exc)
+        return EXIT_FAILED
+
+
+def _install_signal_handlers(stop: Callable[[], None]) -> None:
+    def handler(signum: int, _frame: object) -> None:
+        log.info("received %s; stopping", signal.Signals(signum).name)
+        stop()
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
+
+
+def _waitress_options(options: Options) -> dict[str, object]:
+    extra: dict[str, object] = {
+        # Uploads stream to disk in waitress and again in Werkzeug; this cap is the
+        # last line behind Flask's MAX_CONTENT_LENGTH, with room for multipart framing.
+        "max_request_body_size": (options.max_upload_mb + 16) * 1024 * 1024,
+        "channel_timeout": 120,
+    }
+    if options.trusted_proxy:
+        extra["trusted_proxy"] = options.trusted_proxy
+        extra["trusted_proxy_count"] = options.trusted_proxy_count or 1
+        extra["trusted_proxy_headers"] = set(
+            options.trusted_proxy_headers or ("x-forwarded-for", "x-forwarded-proto")
+        )
+        extra["clear_untrusted_proxy_headers"] = True
+    return extra
+
+
+def _limits(options: Options) -> object:
+    from app.settings import Limits
+
+    return Limits(max_upload_bytes=options.max_upload_mb * 1024 * 1024)
+
+
+def run_server(options: Options, has_console: bool) -> int:
+    import tempfile
+
+    from app import create_app
+    from app.runtime.server import Server, bind
+    from app.settings import Settings
+
+    console.setup_logging(options.log_level, None, console=has_console, to_stdout=True)
+    try:
+        sock = bind(options.host, options.port, fallback=False)
+    except OSError as exc:
+        raise StartupError(
+            f"Sheaf cannot listen on {options.host}:{options.port}: {exc.strerror}."
+        ) from None
+    settings = Settings(
+        mode="server",
+        password=options.password,
+        allowed_hosts=options.allowed_hosts,
+        temp_root=Path(tempfile.gettempdir()),
+        limits=_limits(options),
+    )
+    app = create_app(settings)
+    server = Server(
+        app,
+        sock,
+        threads=options.threads,
+        shutdown_timeout=options.shutdown_timeout,
+        **_waitress_options(options),
+    )
+    _install_signal_handlers(server.request_stop)
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    log.info(
+        "%s %s serving on http://%s:%d (%s)",
+        NAME,
+        VERSION,
+        host,
+        server.port,
+        "password required" if options.password else "open to everyone who can reach it",
+    )
+    console.say(f"{NAME} is running at http://{host}:{server.port}")
+    server.serve()
+    log.info("stopped")
+    return EXIT_OK
+
+
+def run_desktop(options: Options, has_console: bool) -> int:
+    from app.runtime import instance
+
+    dirs = Dirs.locate(options.data_dir)
+    dirs.create()
+    console.setup_logging(options.log_level, dirs.logs, console=has_console, to_stdout=False)
+
+    lock = instance.InstanceLock(dirs.data)
+    if not lock.acquire():
+        return _reuse_running(options, dirs)
+    try:
+        return _serve_desktop(options, dirs)
+    finally:
+        instance.remove_record(dirs.data)
+        (dirs.data / "open-sheaf.html").unlink(missing_ok=True)
+        lock.release()
+
+
+def _reuse_running(options: Options, dirs: Dirs) -> int:
+    from app.runtime import instance
+    from app.runtime.browser import open_browser
+
+    record = instance.wait_for_running(dirs.data, time.monotonic() + REUSE_WAIT)
+    if record is None:
+        raise StartupError(
+            f"Another {NAME} is starting or stuck (folder {dirs.data}); please try again."
+        )
+    log.info("already running as pid %d; reusing it", record.pid)
+    console.say(f"{NAME} is already running at {record.login_url}")
+    if options.open_browser:
+        open_browser(dirs.data, record.login_url)
+    return EXIT_OK
+
+
+def _serve_desktop(options: Options, dirs: Dirs) -> int:
+    from app import create_app
+    from app.runtime import idle, instance
+    from app.runtime.browser import open_browser
+    from app.runtime.server import Server, bind
+    from app.settings import Settings
+
+    try:
+        sock = bind("127.0.0.1", options.port, fallback=True)
+    except OSError as exc:
+        raise StartupError(f"Sheaf cannot open a local port: {exc.strerror}.") from None
+    port = sock.getsockname()[1]
+    token = secrets.token_urlsafe(32)
+    stop_requests: list[Callable[[], None]] = []
+
+    def request_shutdown() -> None:
+        for stop in stop_requests:
+            stop()
+
+    settings = Settings(
+        mode="desktop",
+        token=token,
+        port=port,
+        allowed_hosts=(f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"),
+        temp_root=dirs.cache,
+        limits=_limits(options),
+        idle_timeout=options.idle_timeout,
+        request_shutdown=request_shutdown,
+    )
+    app = create_app(settings)
+    server = Server(
+        app,
+        sock,
+        threads=options.threads,
+        shutdown_timeout=options.shutdown_timeout,
+        **_waitress_options(options),
+    )
+    stop_requests.append(server.request_stop)
+    _install_signal_handlers(server.request_stop)
+
+    record = instance.Record(
+        pid=os.getpid(), url=f"http://127.0.0.1:{port}", token=token, version=VERSION
+    )
+    instance.write_record(dirs.data, record)
+    log.info("%s %s started on %s (pid %d)", NAME, VERSION, record.url, os.getpid())
+    console.say(f"{NAME} is running at {record.login_url}")
+    idle.watch(
+        app.extensions[f"{SLUG}.presence"],
+        options.idle_timeout,
+        server.request_stop,
+        expect_page=options.open_browser,
+    )
+    if options.open_browser:
+        import threading
+
+        # Some openers wait for the browser to exit; serving must not wait with them.
+        threading.Thread(
+            target=open_browser, args=(dirs.data, record.login_url), daemon=True
+        ).start()
+    server.serve()
+    log.info("stopped")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover - launcher.py is the entry point
+    sys.exit(main())

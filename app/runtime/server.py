@@ -1,0 +1,116 @@
+"""The HTTP server: waitress on a socket we bound ourselves, and a stop that waits.
+
+Binding first and handing the socket to waitress (``sockets=[sock]``) means
+the port we report is the port we serve; there is no window in which
+another program can take it.
+
+Waitress has no public "stop" (its ``close()`` on a single-socket server
+does not end the loop while connections are open), so :class:`Server` runs
+the event loop itself in short steps and, when asked to stop:
+
+1. closes the listening socket (new connections are refused at once);
+2. keeps the loop turning while requests are in flight, closing idle
+   keep-alive connections as they become idle, up to ``shutdown_timeout``;
+3. stops the worker threads and closes whatever is left.
+
+``request_stop`` only sets a flag, so it is safe from signal handlers and
+from worker threads (the Quit button).
+"""
+
+from __future__ import annotations
+
+import logging
+import select
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+from waitress import wasyncore
+from waitress.server import BaseWSGIServer, create_server
+
+log = logging.getLogger(__name__)
+
+LOOP_STEP = 0.25  # seconds; how quickly a stop request is noticed
+
+
+def bind(host: str, port: int | None, *, fallback: bool) -> socket.socket:
+    """Bind ``host:port`` (0/None = any free port). With ``fallback``, a taken port
+    falls back to a free one instead of failing."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no one may share our port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+    else:
+        # Lets a restarted server bind while old connections sit in TIME_WAIT; on
+        # POSIX this does not allow two live listeners on one port.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port or 0))
+    except OSError:
+        if not (fallback and port):
+            sock.close()
+            raise
+        log.info("port %s is taken; using a free port instead", port)
+        sock.bind((host, 0))
+    return sock
+
+
+class Server:
+    def __init__(
+        self,
+        app: Callable,
+        sock: socket.socket,
+        *,
+        threads: int,
+        shutdown_timeout: float,
+        **waitress_options: object,
+    ) -> None:
+        self.shutdown_timeout = shutdown_timeout
+        self._stop = threading.Event()
+        self._use_poll = hasattr(select, "poll")
+        self._waitress: BaseWSGIServer = create_server(
+            app,
+            sockets=[sock],
+            threads=threads,
+            ident="Sheaf",
+            asyncore_use_poll=self._use_poll,
+            **waitress_options,
+        )
+        self.port: int = sock.getsockname()[1]
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def _step(self, timeout: float) -> None:
+        wasyncore.loop(timeout=timeout, map=self._waitress._map, use_poll=self._use_poll, count=1)
+
+    def serve(self) -> None:
+        """Serve until :meth:`request_stop`, then stop gracefully. Returns when done."""
+        while not self._stop.is_set():
+            self._step(LOOP_STEP)
+        self._drain()
+
+    def _drain(self) -> None:
+        server = self._waitress
+        wasyncore.dispatcher.close(server)  # the listener only; the trigger stays
+        deadline = time.monotonic() + self.shutdown_timeout
+        while True:
+            busy = 0
+            for channel in list(server.active_channels.values()):
+                if channel.requests or channel.total_outbufs_len or channel.request is not None:
+                    busy += 1
+                else:
+                    channel.handle_close()
+            if not busy:
+                break
+            if time.monotonic() >= deadline:
+                log.warning("stopping with %d request(s) still running", busy)
+                break
+            self._step(0.05)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1.0)
+        wasyncore.close_all(server._map)

@@ -1,0 +1,289 @@
+"""Who may talk to Sheaf, and what every response carries.
+
+Four checks run before each request, in this order:
+
+1. **Host** – the Host header must be one we serve. In desktop mode that is
+   127.0.0.1/localhost/[::1] with our port, which defeats DNS rebinding (a
+   web page whose host name suddenly resolves to 127.0.0.1 still sends its
+   own name as Host).
+2. **Authentication** – desktop: the per-launch token, as a ``Bearer`` header,
+   as ``?token=`` once (exchanged for an HttpOnly, SameSite=Strict cookie), or
+   as that cookie. Server: open, or a shared password (login page, cookie, or
+   ``Bearer``). Localhost is not a trust boundary: other users of the machine
+   can reach our port, so desktop mode never runs open.
+3. **Cross-site requests** – every state-changing request must come from our
+   own origin (``Origin``/``Sec-Fetch-Site``) and carry the CSRF token
+   (double-submit: a cookie and the same value in a header or form field).
+   Cookies do not separate ports, so the Origin check is what stops a page on
+   another localhost port. Bearer requests are exempt: browsers never add
+   that header on their own.
+4. **Headers** – a strict Content-Security-Policy (no inline script anywhere),
+   no framing, no referrer, no sniffing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from app.meta import SLUG
+from app.settings import Settings
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Endpoints anyone who passes the Host check may use.
+PUBLIC_ENDPOINTS = frozenset({"health.healthz", "static", "auth.login", "auth.logout"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def settings() -> Settings:
+    return current_app.extensions[f"{SLUG}.settings"]
+
+
+class Keys:
+    """Secrets derived once per app: what a valid session cookie looks like."""
+
+    def __init__(self, s: Settings) -> None:
+        self.secret: bytes | None
+        if s.desktop:
+            if not s.token:
+                raise ValueError("desktop mode needs a launch token")
+            self.secret = s.token.encode()
+        elif s.password:
+            # Replicas behind a load balancer share nothing but the password, so the
+            # session value is derived from it (slowly, once) rather than stored.
+            self.secret = hashlib.pbkdf2_hmac(
+                "sha256", s.password.encode(), b"sheaf-session-v1", 200_000
+            )
+        else:
+            self.secret = None
+        self.session_value = (
+            hmac.new(self.secret, b"session", hashlib.sha256).hexdigest() if self.secret else None
+        )
+
+    def check_bearer(self, s: Settings, presented: str) -> bool:
+        expected = s.token if s.desktop else s.password
+        return bool(expected) and hmac.compare_digest(presented.encode(), expected.encode())
+
+    def check_session(self, value: str | None) -> bool:
+        return bool(value and self.session_value) and hmac.compare_digest(
+            value.encode(), self.session_value.encode()
+        )
+
+
+def session_cookie_name() -> str:
+    return f"{SLUG}_session{settings().cookie_suffix}"
+
+
+def csrf_cookie_name() -> str:
+    return f"{SLUG}_csrf{settings().cookie_suffix}"
+
+
+def csrf_token() -> str:
+    """The token for forms and scripts on this page (template global)."""
+    if "csrf_token" not in g:
+        existing = request.cookies.get(csrf_cookie_name(), "")
+        g.csrf_token = existing if len(existing) >= 32 else secrets.token_urlsafe(32)
+    return g.csrf_token
+
+
+def _keys() -> Keys:
+    return current_app.extensions[f"{SLUG}.keys"]
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    """One way to say no: JSON for API callers, a page for people."""
+    if _wants_json():
+        resp = jsonify(error=code, message=message)
+    else:
+        resp = Response(
+            render_template("error.html", status=status, code=code, message=message),
+            mimetype="text/html",
+        )
+    resp.status_code = status
+    return resp
+
+
+# -- 1. Host ---------------------------------------------------------------------------
+
+
+def _host_allowed() -> bool:
+    allowed = settings().allowed_hosts
+    if "*" in allowed:
+        return True
+    host = (request.host or "").lower()
+    return host in allowed or host.rsplit(":", 1)[0] in allowed
+
+
+def _check_host() -> Response | None:
+    if not _host_allowed():
+        # Plain text on purpose: a rebinding page gets nothing it could use.
+        return Response("Unknown host\n", status=403, mimetype="text/plain")
+    return None
+
+
+# -- 2. Authentication -------------------------------------------------------------------
+
+
+def _authenticate() -> Response | None:
+    s = settings()
+    keys = _keys()
+    g.auth = None
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        if keys.check_bearer(s, header[7:].strip()):
+            g.auth = "bearer"
+            return None
+        return error_response(401, "unauthorized", _("That access token is not valid."))
+    if keys.check_session(request.cookies.get(session_cookie_name())):
+        g.auth = "cookie"
+    elif not keys.secret:
+        g.auth = "open"
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if s.desktop and "token" in request.args and request.method == "GET":
+        return _exchange_token(request.args["token"])
+    if g.auth:
+        return None
+    if s.desktop:
+        return error_response(
+            401,
+            "unauthorized",
+            _("Sheaf is not open in this window. Please start Sheaf from its icon."),
+        )
+    if _wants_json() or request.method != "GET":
+        return error_response(401, "unauthorized", _("Please sign in to use Sheaf."))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _exchange_token(presented: str) -> Response:
+    """Trade the launch token for a cookie, then get the token out of the address bar.
+
+    A 302 would lose the cookie: SameSite=Strict cookies are withheld from a
+    redirect chain that started on another site (the browser opened a local
+    file). A page that refreshes to the clean URL is a same-site navigation.
+    """
+    if not _keys().check_bearer(settings(), presented):
+        return error_response(
+            401,
+            "unauthorized",
+            _("This Sheaf link has expired. Please start Sheaf from its icon."),
+        )
+    args = request.args.to_dict(flat=False)
+    args.pop("token", None)
+    target = request.path
+    if args:
+        from urllib.parse import urlencode
+
+        target += "?" + urlencode(args, doseq=True)
+    resp = Response(render_template("enter.html", target=target), mimetype="text/html")
+    set_session_cookie(resp)
+    return resp
+
+
+def set_session_cookie(resp: Response) -> None:
+    resp.set_cookie(
+        session_cookie_name(),
+        _keys().session_value or "",
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure,
+        path="/",
+    )
+
+
+# -- 3. Cross-site requests ----------------------------------------------------------------
+
+
+def _same_origin(value: str) -> bool:
+    parts = urlsplit(value)
+    return (parts.scheme, parts.netloc.lower()) == (request.scheme, (request.host or "").lower())
+
+
+def _check_csrf() -> Response | None:
+    if request.method not in UNSAFE_METHODS or g.get("auth") == "bearer":
+        return None
+    origin = request.headers.get("Origin")
+    referer = request.headers.get("Referer")
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    from_browser = bool(origin or referer or fetch_site or request.cookies)
+    if origin and origin != "null" and not _same_origin(origin):
+        return _csrf_failed()
+    if origin == "null" or (fetch_site and fetch_site not in ("same-origin", "none")):
+        return _csrf_failed()
+    if not origin and referer and not _same_origin(referer):
+        return _csrf_failed()
+    if not from_browser and g.get("auth") == "open":
+        return None  # a script on an open server: there is no browser to forge for
+    expected = request.cookies.get(csrf_cookie_name(), "")
+    presented = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
+    if len(expected) < 32 or not hmac.compare_digest(expected.encode(), presented.encode()):
+        return _csrf_failed()
+    return None
+
+
+def _csrf_failed() -> Response:
+    return error_response(
+        403,
+        "csrf_failed",
+        _("This form has expired or came from another site. Please reload the page and try again."),
+    )
+
+
+# -- 4. Headers ------------------------------------------------------------------------------
+
+
+def _finish(resp: Response) -> Response:
+    h = resp.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "no-referrer")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    if request.endpoint != "static":
+        h.setdefault("Cache-Control", "no-store")
+    if "csrf_token" in g and request.cookies.get(csrf_cookie_name()) != g.csrf_token:
+        resp.set_cookie(
+            csrf_cookie_name(),
+            g.csrf_token,
+            httponly=True,
+            samesite="Strict",
+            secure=request.is_secure,
+            path="/",
+        )
+    return resp
+
+
+def init_app(app: Flask, s: Settings) -> None:
+    app.extensions[f"{SLUG}.keys"] = Keys(s)
+    app.before_request(_check_host)
+    app.before_request(_authenticate)
+    app.before_request(_check_csrf)
+    app.after_request(_finish)
+    app.add_template_global(csrf_token)

@@ -1,0 +1,65 @@
+"""The settings one Sheaf app is created with.
+
+Desktop and server mode are the same app with different settings; nothing
+else in ``app/`` asks which mode it runs in except through this object.
+The launcher (``app/runtime``) builds it from the command line and the
+environment; tests build it directly.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from app.meta import SLUG
+
+Mode = Literal["desktop", "server"]
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask of Sheaf. Configurable; 4xx with the limit when exceeded."""
+
+    max_upload_bytes: int = 512 * MiB
+    max_files: int = 200
+    max_pages: int = 10_000
+    max_image_pixels: int = 200_000_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: Mode = "server"
+    #: Desktop: the per-launch secret. Never logged.
+    token: str | None = None
+    #: Server: optional shared password.
+    password: str | None = None
+    #: Host header values we answer to; ``("*",)`` answers any host.
+    allowed_hosts: tuple[str, ...] = ("*",)
+    #: Where request scratch files go (a ``sheaf-tmp`` folder below it).
+    temp_root: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
+    limits: Limits = field(default_factory=Limits)
+    #: Desktop: seconds without an open tab before Sheaf quits (0 = never).
+    idle_timeout: float = 0.0
+    #: Called by the Quit button (desktop); None where quitting is not offered.
+    request_shutdown: Callable[[], None] | None = None
+    #: Desktop: the port we listen on (part of cookie names and allowed hosts).
+    port: int | None = None
+
+    @property
+    def desktop(self) -> bool:
+        return self.mode == "desktop"
+
+    @property
+    def cookie_suffix(self) -> str:
+        """Cookies are per host, not per port: two Sheaf instances on 127.0.0.1
+        would overwrite each other's cookies without a port in the name."""
+        return f"_{self.port}" if self.desktop and self.port else ""
+
+    @property
+    def temp_dir(self) -> Path:
+        return self.temp_root / f"{SLUG}-tmp"

@@ -1,0 +1,73 @@
+/* Sheaf: behaviour every page shares. No inline script anywhere (strict CSP).
+ *
+ * - fetch helpers that send the CSRF token;
+ * - the language <select> submits itself;
+ * - presence: while a desktop page is open it says so, so Sheaf can quit
+ *   after the last tab closes. Background tabs get their timers throttled,
+ *   so a heartbeat is also sent whenever the page becomes visible again.
+ */
+(function () {
+  "use strict";
+
+  var meta = function (name) {
+    var el = document.querySelector('meta[name="' + name + '"]');
+    return el ? el.getAttribute("content") : "";
+  };
+  var csrfToken = meta("csrf-token");
+
+  window.Sheaf = window.Sheaf || {};
+  window.Sheaf.csrfToken = csrfToken;
+  window.Sheaf.post = function (url, body) {
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrfToken },
+    });
+  };
+
+  document.documentElement.classList.add("js");
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      select.form.submit();
+    });
+  });
+
+  if (document.body.getAttribute("data-presence") !== "on") {
+    return;
+  }
+  var page = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2);
+  var every = (parseInt(meta("heartbeat-seconds"), 10) || 20) * 1000;
+
+  var form = function (event) {
+    var data = new URLSearchParams();
+    data.set("page", page);
+    data.set("event", event);
+    data.set("csrf_token", csrfToken);
+    return data;
+  };
+  var beat = function (event) {
+    fetch("/presence", {
+      method: "POST",
+      body: form(event || "beat"),
+      credentials: "same-origin",
+      keepalive: true,
+    }).catch(function () { /* Sheaf has stopped; nothing to do */ });
+  };
+
+  beat("hello");
+  setInterval(beat, every);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") {
+      beat("beat");
+    }
+  });
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) {
+      beat("hello");  // restored from the back/forward cache
+    }
+  });
+  window.addEventListener("pagehide", function () {
+    navigator.sendBeacon("/presence", form("bye"));
+  });
+})();

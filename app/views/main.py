@@ -1,0 +1,60 @@
+"""The pages every mode has: home, language switch, and the desktop's quit and presence."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+
+from app import i18n
+from app.meta import SLUG
+from app.presence import HEARTBEAT_SECONDS
+from app.security import settings
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("index.html")
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    code = i18n.normalize(request.form.get("lang"))
+    if code is None:
+        abort(400)
+    back = request.form.get("next", "/")
+    if urlsplit(back).netloc or not back.startswith("/") or back.startswith("//"):
+        back = "/"
+    resp = redirect(back, 303)
+    resp.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Strict", path="/")
+    return resp
+
+
+@bp.post("/quit")
+def quit_sheaf() -> str:
+    stop = settings().request_shutdown
+    if stop is None:
+        abort(404)
+    stop()
+    return render_template("stopped.html")
+
+
+@bp.post("/presence")
+def presence() -> Response:
+    """Heartbeat, hello and goodbye from open pages (desktop idle shutdown)."""
+    tracker = current_app.extensions.get(f"{SLUG}.presence")
+    page = request.form.get("page", "")
+    event = request.form.get("event", "beat")
+    if tracker is not None and page:
+        if event == "bye":
+            tracker.leave(page)
+        else:
+            tracker.beat(page)
+    return Response(status=204, headers={"X-Heartbeat-Seconds": str(HEARTBEAT_SECONDS)})
+
+
+@bp.app_context_processor
+def page_context() -> dict:
+    return {"heartbeat_seconds": HEARTBEAT_SECONDS}

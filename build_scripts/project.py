@@ -1,0 +1,85 @@
+"""The project's identity for build scripts, read from pyproject.toml (the one source of truth).
+
+Build scripts run before Sheaf is installed anywhere, so they read the file
+rather than package metadata. Standard library only.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+
+
+@dataclass(frozen=True)
+class Project:
+    name: str  # "Sheaf"
+    version: str
+    description: str
+    bundle_identifier: str
+    publisher: str
+    license: str
+
+    @property
+    def slug(self) -> str:
+        return self.name.lower()
+
+
+@cache
+def project() -> Project:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    meta, extra = data["project"], data["tool"]["sheaf"]
+    return Project(
+        name=meta["name"],
+        version=meta["version"],
+        description=meta["description"],
+        bundle_identifier=extra["bundle-identifier"],
+        publisher=extra["publisher"],
+        license=meta.get("license", ""),
+    )
+
+
+def os_name() -> str:
+    """The OS part of artifact names: linux, macos or windows."""
+    return {"darwin": "macos", "win32": "windows"}.get(sys.platform, sys.platform)
+
+
+def arch() -> str:
+    machine = platform.machine().lower()
+    return {"amd64": "x86_64", "x64": "x86_64", "aarch64": "arm64"}.get(machine, machine)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def source_date_epoch() -> int:
+    """The commit time, so rebuilding a commit gives the same timestamps inside the artifacts."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(out.stdout.strip())
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return 315532800  # 1980-01-01, the earliest a zip file can say

@@ -1,0 +1,55 @@
+"""Fixtures shared by the whole suite. See :mod:`support` for how Sheaf is started."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support import Sheaf, samples_dir
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    path = samples_dir()
+    if not (path / "files.json").exists():
+        pytest.fail(f"the shared PDF samples are missing at {path}")
+    return path
+
+
+@pytest.fixture
+def sample_copy(samples: Path, tmp_path: Path):
+    """Copy a shared sample into tmp_path (the shared ones are read-only)."""
+
+    def copy(relative: str) -> Path:
+        target = tmp_path / Path(relative).name
+        shutil.copyfile(samples / relative, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def desktop(tmp_path: Path) -> Iterator[Sheaf]:
+    """A desktop Sheaf (token, cookies, CSRF) with its own data folder."""
+    sheaf = Sheaf.start(data_dir=tmp_path / "data-root")
+    yield sheaf
+    sheaf.stop()
+
+
+@pytest.fixture(scope="module")
+def desktop_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sheaf]:
+    """One desktop Sheaf for a whole module of read-mostly tests (faster)."""
+    sheaf = Sheaf.start(data_dir=tmp_path_factory.mktemp("data-root"))
+    yield sheaf
+    sheaf.stop()
+
+
+@pytest.fixture
+def open_server() -> Iterator[Sheaf]:
+    """Server mode without a password on a free loopback port."""
+    sheaf = Sheaf.start(["--server", "--host", "127.0.0.1", "--port", "0"], data_dir=None)
+    yield sheaf
+    sheaf.stop()

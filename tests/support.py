@@ -1,0 +1,176 @@
+"""Starting the real launcher in a subprocess, for every test that needs a server.
+
+``Sheaf.start(...)`` runs ``launcher.py`` exactly as a person would (desktop)
+or as Docker would (``--server``), with a temporary data folder, and reads
+the ``Sheaf is running at <URL>`` line from its stdout with a deadline.
+Nothing here sleeps its way to green: every wait polls until a deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+LAUNCHER = REPO / "launcher.py"
+RECORD_BROWSER = Path(__file__).resolve().parent / "record_browser.py"
+URL_LINE = re.compile(r"Sheaf is (?:already )?running at (\S+)")
+START_DEADLINE = 60.0
+
+
+def samples_dir() -> Path:
+    """The shared real-world PDFs (read-only): ``<repo>/../shared/pdf-samples``."""
+    env = os.environ.get("SHEAF_PDF_SAMPLES")
+    return Path(env) if env else REPO.parent / "shared" / "pdf-samples"
+
+
+def wait_until(predicate: Callable[[], object], timeout: float, what: str) -> object:
+    """Poll ``predicate`` until it returns something truthy, or fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEAF_")}
+    env.pop("PORT", None)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def browser_env(log: Path) -> dict[str, str]:
+    """Make ``webbrowser`` run a script that records the URL it was asked to open."""
+    return {"BROWSER": f"{sys.executable} {RECORD_BROWSER} %s", "SHEAF_TEST_BROWSER_LOG": str(log)}
+
+
+@dataclass
+class Sheaf:
+    """A running launcher process and what it printed."""
+
+    proc: subprocess.Popen
+    url: str  # as printed: with ?token= in desktop mode
+    data_dir: Path | None
+    lines: list[str] = field(default_factory=list)
+    _reader: threading.Thread | None = None
+
+    @property
+    def base(self) -> str:
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def port(self) -> int:
+        return int(urlsplit(self.url).port or 0)
+
+    @property
+    def token(self) -> str | None:
+        return parse_qs(urlsplit(self.url).query).get("token", [None])[0]
+
+    @classmethod
+    def start(
+        cls,
+        args: Sequence[str] = (),
+        *,
+        data_dir: Path | None,
+        env: dict[str, str] | None = None,
+        browser: bool = False,
+        command: Sequence[str] | None = None,
+    ) -> Sheaf:
+        cmd = list(command or [sys.executable, str(LAUNCHER)])
+        if data_dir is not None:
+            cmd += ["--data-dir", str(data_dir)]
+        if not browser and "--server" not in args:
+            cmd.append("--no-browser")
+        cmd += list(args)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=REPO,
+            env=base_env(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        lines: list[str] = []
+        found: queue.Queue[str | None] = queue.Queue()
+
+        def read() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line.rstrip("\n"))
+                match = URL_LINE.search(line)
+                if match:
+                    found.put(match.group(1))
+            found.put(None)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            url = found.get(timeout=START_DEADLINE)
+        except queue.Empty:
+            proc.kill()
+            raise AssertionError("Sheaf printed no URL line:\n" + "\n".join(lines)) from None
+        if url is None:
+            proc.wait(timeout=10)
+            raise AssertionError(
+                f"Sheaf exited with {proc.returncode} before serving:\n" + "\n".join(lines)
+            )
+        return cls(proc=proc, url=url, data_dir=data_dir, lines=lines, _reader=reader)
+
+    def session(self) -> requests.Session:
+        """A logged-in browser-like session: token exchanged for the cookie (desktop)."""
+        s = requests.Session()
+        if self.token:
+            r = s.get(self.url, timeout=10)
+            r.raise_for_status()
+        return s
+
+    def csrf(self, session: requests.Session) -> str:
+        """Load the home page and return the CSRF token it carries."""
+        r = session.get(self.base + "/", timeout=10)
+        r.raise_for_status()
+        match = re.search(r'name="csrf-token" content="([^"]+)"', r.text)
+        assert match, "no CSRF token on the home page"
+        return match.group(1)
+
+    def bearer(self) -> dict[str, str]:
+        assert self.token
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            if self._reader:
+                self._reader.join(timeout=5)
+
+    def wait_exit(self, timeout: float) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def output(self) -> str:
+        return "\n".join(self.lines)
