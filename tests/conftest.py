@@ -11,6 +11,14 @@ import pytest
 from support import Sheaf, samples_dir
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    import system
+
+    problem = system.ensure()
+    if problem:
+        pytest.exit(problem, returncode=4)
+
+
 @pytest.fixture(scope="session")
 def samples() -> Path:
     path = samples_dir()

@@ -44,7 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_desktop(options, has_console)
     except StartupError as exc:
         console.say(str(exc), err=True)
-        log.error("%s", exc)
+        if logging.getLogger().handlers:  # the file log, once it exists
+            log.error("%s", exc)
         return EXIT_FAILED
 
 

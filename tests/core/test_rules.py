@@ -1,0 +1,91 @@
+"""Pure rules with no process around them: option parsing and page presence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.presence import Presence
+from app.runtime.cli import UsageError, parse
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_presence_counts_pages_and_expires_silent_ones():
+    clock = Clock()
+    p = Presence(stale_after=150, clock=clock)
+    assert p.live_pages() == 0 and not p.ever_seen
+    p.beat("a")
+    p.beat("b")
+    assert p.idle_for() is None
+    p.leave("a")
+    assert p.idle_for() is None  # b still open
+    clock.now += 149
+    assert p.live_pages() == 1
+    clock.now += 2  # b went silent (a background tab frozen or closed without a beacon)
+    assert p.live_pages() == 0
+    assert p.idle_for() == pytest.approx(1)
+
+
+def test_presence_reload_is_leave_then_hello():
+    clock = Clock()
+    p = Presence(clock=clock)
+    p.beat("old")
+    clock.now += 5
+    p.leave("old")
+    clock.now += 0.2
+    assert p.idle_for() == pytest.approx(0.2)
+    p.beat("new")
+    assert p.idle_for() is None
+
+
+def test_server_port_from_environment():
+    assert parse(["--server"], {}).port == 8080
+    assert parse(["--server"], {"PORT": "9000"}).port == 9000
+    assert parse(["--server"], {"PORT": "9000", "SHEAF_PORT": "9100"}).port == 9100
+    assert parse(["--server", "--port", "7000"], {"PORT": "9000"}).port == 7000
+    with pytest.raises(UsageError, match="PORT must be a number"):
+        parse(["--server"], {"PORT": "eighty"})
+
+
+def test_desktop_defaults():
+    o = parse([], {})
+    assert o.host == "127.0.0.1" and o.port is None and o.open_browser and not o.server
+    assert o.idle_timeout == 60
+    assert parse(["--no-browser", "--idle-timeout", "0"], {}).idle_timeout == 0
+    with pytest.raises(UsageError):
+        parse(["--host", "0.0.0.0"], {})
+
+
+def test_password_file_wins_and_must_not_be_empty(tmp_path: Path):
+    f = tmp_path / "pw"
+    f.write_text("  s3cret\n")
+    o = parse(["--server"], {"SHEAF_PASSWORD": "other", "SHEAF_PASSWORD_FILE": str(f)})
+    assert o.password == "s3cret"
+    f.write_text("\n")
+    with pytest.raises(UsageError, match="is empty"):
+        parse(["--server"], {"SHEAF_PASSWORD_FILE": str(f)})
+    with pytest.raises(UsageError, match="cannot read"):
+        parse(["--server"], {"SHEAF_PASSWORD_FILE": str(tmp_path / "missing")})
+
+
+def test_allowed_hosts_and_proxy_settings():
+    o = parse(
+        ["--server"],
+        {
+            "SHEAF_ALLOWED_HOSTS": "PDF.example.org, intranet",
+            "SHEAF_TRUSTED_PROXY": "10.0.0.1",
+            "SHEAF_TRUSTED_PROXY_HEADERS": "x-forwarded-for,x-forwarded-proto",
+        },
+    )
+    assert o.allowed_hosts == ("pdf.example.org", "intranet")
+    assert o.trusted_proxy == "10.0.0.1"
+    assert o.trusted_proxy_headers == ("x-forwarded-for", "x-forwarded-proto")
+    assert parse(["--server"], {}).allowed_hosts == ("*",)
