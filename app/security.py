@@ -13,10 +13,10 @@ Four checks run before each request, in this order:
    can reach our port, so desktop mode never runs open.
 3. **Cross-site requests** – every state-changing request must come from our
    own origin (``Origin``/``Sec-Fetch-Site``) and carry the CSRF token
-   (double-submit: a cookie and the same value in a header or form field).
-   Cookies do not separate ports, so the Origin check is what stops a page on
-   another localhost port. Bearer requests are exempt: browsers never add
-   that header on their own.
+   (derived from the launch token or password; a double-submit cookie on an
+   open server). Cookies do not separate ports, so these checks, not
+   SameSite, are what stop a page on another localhost port. Bearer requests
+   are exempt: browsers never add that header on their own.
 4. **Headers** – a strict Content-Security-Policy (no inline script anywhere),
    no framing, no referrer, no sniffing.
 """
@@ -78,9 +78,13 @@ class Keys:
             )
         else:
             self.secret = None
-        self.session_value = (
-            hmac.new(self.secret, b"session", hashlib.sha256).hexdigest() if self.secret else None
-        )
+        self.session_value = self._derive(b"session")
+        self.csrf_value = self._derive(b"csrf")
+
+    def _derive(self, purpose: bytes) -> str:
+        if not self.secret:
+            return ""
+        return hmac.new(self.secret, purpose, hashlib.sha256).hexdigest()
 
     def check_bearer(self, s: Settings, presented: str) -> bool:
         expected = s.token if s.desktop else s.password
@@ -101,10 +105,24 @@ def csrf_cookie_name() -> str:
 
 
 def csrf_token() -> str:
-    """The token for forms and scripts on this page (template global)."""
+    """The CSRF token for forms and scripts on this page (a template global).
+
+    A signed-in session (desktop token, server password) gets a token derived
+    from the secret: fixed for the session, so pages loading side by side can
+    never disagree, and impossible to plant. An open server (and a login form)
+    uses a random value mirrored in a cookie (double submit). An unauthenticated
+    desktop page gets none: it has nothing to protect and must leak nothing.
+    """
     if "csrf_token" not in g:
-        existing = request.cookies.get(csrf_cookie_name(), "")
-        g.csrf_token = existing if len(existing) >= 32 else secrets.token_urlsafe(32)
+        keys = _keys()
+        if keys.secret and g.get("auth") in ("cookie", "bearer"):
+            g.csrf_token = keys.csrf_value
+        elif settings().desktop:
+            g.csrf_token = ""
+        else:
+            existing = request.cookies.get(csrf_cookie_name(), "")
+            g.csrf_token = existing if len(existing) >= 32 else secrets.token_urlsafe(32)
+            g.csrf_cookie = True
     return g.csrf_token
 
 
@@ -225,23 +243,52 @@ def _same_origin(value: str) -> bool:
     return (parts.scheme, parts.netloc.lower()) == (request.scheme, (request.host or "").lower())
 
 
+def _cross_site() -> bool:
+    """Does the browser say this request comes from another origin?
+
+    ``Sec-Fetch-Site`` is the browser's own word and cannot be set by a page.
+    Where it is missing (older browsers), ``Origin`` and then ``Referer``
+    decide. ``Origin: null`` is what Chrome sends for our own form posts under
+    ``Referrer-Policy: no-referrer``, so it alone proves nothing either way;
+    the signed CSRF token below still has to match.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site:
+        return fetch_site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return not _same_origin(origin)
+    referer = request.headers.get("Referer")
+    return bool(referer) and not _same_origin(referer)
+
+
+def _from_browser() -> bool:
+    h = request.headers
+    return bool(h.get("Origin") or h.get("Referer") or h.get("Sec-Fetch-Site") or request.cookies)
+
+
+def _presented_csrf() -> str:
+    # The header first: reading a form field means parsing the whole (upload) body.
+    return request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
+
+
 def _check_csrf() -> Response | None:
     if request.method not in UNSAFE_METHODS or g.get("auth") == "bearer":
         return None
-    origin = request.headers.get("Origin")
-    referer = request.headers.get("Referer")
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    from_browser = bool(origin or referer or fetch_site or request.cookies)
-    if origin and origin != "null" and not _same_origin(origin):
+    if _cross_site():
         return _csrf_failed()
-    if origin == "null" or (fetch_site and fetch_site not in ("same-origin", "none")):
-        return _csrf_failed()
-    if not origin and referer and not _same_origin(referer):
-        return _csrf_failed()
-    if not from_browser and g.get("auth") == "open":
+    keys = _keys()
+    if g.get("auth") == "cookie":
+        if not hmac.compare_digest(_presented_csrf().encode(), keys.csrf_value.encode()):
+            return _csrf_failed()
+        return None
+    # Open server, or the login form: nothing secret to sign with.
+    if request.headers.get("Sec-Fetch-Site") == "same-origin":
+        return None  # the browser itself vouches for the origin; a page cannot fake it
+    if g.get("auth") == "open" and not _from_browser():
         return None  # a script on an open server: there is no browser to forge for
     expected = request.cookies.get(csrf_cookie_name(), "")
-    presented = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
+    presented = _presented_csrf()
     if len(expected) < 32 or not hmac.compare_digest(expected.encode(), presented.encode()):
         return _csrf_failed()
     return None
@@ -268,7 +315,7 @@ def _finish(resp: Response) -> Response:
     h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     if request.endpoint != "static":
         h.setdefault("Cache-Control", "no-store")
-    if "csrf_token" in g and request.cookies.get(csrf_cookie_name()) != g.csrf_token:
+    if g.get("csrf_cookie") and request.cookies.get(csrf_cookie_name()) != g.csrf_token:
         resp.set_cookie(
             csrf_cookie_name(),
             g.csrf_token,

@@ -9,8 +9,9 @@ does not end the loop while connections are open), so :class:`Server` runs
 the event loop itself in short steps and, when asked to stop:
 
 1. closes the listening socket (new connections are refused at once);
-2. keeps the loop turning while requests are in flight, closing idle
-   keep-alive connections as they become idle, up to ``shutdown_timeout``;
+2. keeps the loop turning while requests are in flight or on their way
+   in, closing keep-alive connections as they become idle, up to
+   ``shutdown_timeout``;
 3. stops the worker threads and closes whatever is left.
 
 ``request_stop`` only sets a flag, so it is safe from signal handlers and
@@ -54,6 +55,20 @@ def bind(host: str, port: int | None, *, fallback: bool) -> socket.socket:
         log.info("port %s is taken; using a free port instead", port)
         sock.bind((host, 0))
     return sock
+
+
+def _unread_input(channel: wasyncore.dispatcher) -> bool:
+    """Has the client sent bytes we have not read yet (a request on its way in)?
+
+    Closing such a connection would lose that request. Waitress sockets are
+    non-blocking, so peeking never waits.
+    """
+    try:
+        return bool(channel.socket.recv(1, socket.MSG_PEEK))
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return False  # already broken: closing it loses nothing
 
 
 class Server:
@@ -102,7 +117,12 @@ class Server:
         while True:
             busy = 0
             for channel in list(server.active_channels.values()):
-                if channel.requests or channel.total_outbufs_len or channel.request is not None:
+                if (
+                    channel.requests
+                    or channel.total_outbufs_len
+                    or channel.request is not None
+                    or _unread_input(channel)
+                ):
                     busy += 1
                 else:
                     channel.handle_close()

@@ -31,9 +31,7 @@ def test_wrong_token_is_refused(desktop: Sheaf):
     r = requests.get(desktop.base + "/?token=not-the-token", timeout=10)
     assert r.status_code == 401
     assert "sheaf_session" not in r.headers.get("Set-Cookie", "")
-    bad = requests.get(
-        desktop.base + "/", headers={"Authorization": "Bearer nope"}, timeout=10
-    )
+    bad = requests.get(desktop.base + "/", headers={"Authorization": "Bearer nope"}, timeout=10)
     assert bad.status_code == 401
 
 
@@ -68,15 +66,11 @@ def test_foreign_host_header_is_rejected(desktop: Sheaf):
     # DNS rebinding: the request reaches 127.0.0.1 but names the attacker's host.
     # (Bearer, not the cookie: requests matches cookies against the Host header.)
     for host in (f"evil.example:{desktop.port}", "127.0.0.1", f"127.0.0.1:{desktop.port + 1}"):
-        r = requests.get(
-            desktop.base + "/", headers={"Host": host, **desktop.bearer()}, timeout=10
-        )
+        r = requests.get(desktop.base + "/", headers={"Host": host, **desktop.bearer()}, timeout=10)
         assert r.status_code == 403, host
         assert desktop.token not in r.text
     for host in (f"localhost:{desktop.port}", f"127.0.0.1:{desktop.port}", f"[::1]:{desktop.port}"):
-        r = requests.get(
-            desktop.base + "/", headers={"Host": host, **desktop.bearer()}, timeout=10
-        )
+        r = requests.get(desktop.base + "/", headers={"Host": host, **desktop.bearer()}, timeout=10)
         assert r.status_code == 200, host
 
 
@@ -122,6 +116,22 @@ def test_state_changes_need_csrf_token_and_same_origin(desktop: Sheaf):
     assert "sheaf_lang=zh_Hans" in ok.headers["Set-Cookie"]
 
 
+def test_a_planted_csrf_cookie_is_not_enough(desktop: Sheaf):
+    """A page on another localhost port can set cookies for 127.0.0.1 (cookies ignore
+    ports) and hide its origin; the token must still be one Sheaf signed."""
+    s = desktop.session()
+    planted = "p" * 43
+    s.cookies.set(f"sheaf_csrf_{desktop.port}", planted, domain="127.0.0.1", path="/")
+    r = s.post(
+        desktop.base + "/language",
+        data={"lang": "zh_Hans", "csrf_token": planted},
+        headers={"Origin": "null"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert r.status_code == 403
+
+
 def test_security_headers(desktop: Sheaf):
     r = desktop.session().get(desktop.base + "/", timeout=10)
     csp = r.headers["Content-Security-Policy"]
@@ -136,9 +146,7 @@ def test_security_headers(desktop: Sheaf):
 
 
 def test_pages_speak_chinese_when_asked(desktop: Sheaf):
-    r = requests.get(
-        desktop.base + "/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}, timeout=10
-    )
+    r = requests.get(desktop.base + "/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}, timeout=10)
     assert r.status_code == 401
     assert 'lang="zh-Hans"' in r.text
     assert "图标" in r.text  # "icon": start Sheaf from its icon

@@ -159,9 +159,15 @@ def _start_slow_request(sheaf: Sheaf, session: requests.Session) -> tuple[socket
         f"POST /presence HTTP/1.1\r\nHost: 127.0.0.1:{sheaf.port}\r\n"
         f"Origin: {sheaf.base}\r\nCookie: {cookies}\r\n"
         "Content-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
     ).encode()
     conn = socket.create_connection(("127.0.0.1", sheaf.port), timeout=20)
+    # A full request first proves the server has accepted this connection.
+    conn.sendall(f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{sheaf.port}\r\n\r\n".encode())
+    first = b""
+    while not first.endswith(b"}\n"):
+        first += conn.recv(65536)
+    assert first.startswith(b"HTTP/1.1 200")
     half = len(body) // 2
     conn.sendall(head + body[:half])
     return conn, body[half:]
@@ -182,7 +188,7 @@ def test_sigterm_lets_the_request_in_flight_finish(desktop: Sheaf):
     wait_until(lambda: _refuses_connections(desktop.port), 20, "the listener to close")
     conn.sendall(rest)
     reply = b""
-    while chunk := conn.recv(65536):
+    while chunk := conn.recv(65536):  # the server closes the connection after answering
         reply += chunk
     conn.close()
     assert reply.startswith(b"HTTP/1.1 204"), reply[:200]
@@ -252,13 +258,14 @@ def test_runs_without_stdout_and_stderr(tmp_path: Path):
         cwd=REPO,
         env=base_env(),
         stdin=subprocess.DEVNULL,
-        preexec_fn=_close_std_streams,  # noqa: PLW1509 - the point of the test
+        preexec_fn=_close_std_streams,
     )
     try:
         record = wait_until(
             lambda: (root / "data" / "instance.json").exists() and _record(root), 60, "record"
         )
-        r = requests.get(record["url"] + "/", headers={"Authorization": f"Bearer {record['token']}"})
+        bearer = {"Authorization": f"Bearer {record['token']}"}
+        r = requests.get(record["url"] + "/", headers=bearer, timeout=10)
         assert r.status_code == 200
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0

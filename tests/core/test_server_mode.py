@@ -35,7 +35,9 @@ def test_open_server_still_stops_cross_site_posts(open_server: Sheaf):
     assert evil.status_code == 403
     # A script (no browser headers, no cookies) may post: there is no one to forge for.
     script = requests.post(
-        open_server.base + "/language", data={"lang": "zh_Hans"}, allow_redirects=False,
+        open_server.base + "/language",
+        data={"lang": "zh_Hans"},
+        allow_redirects=False,
         timeout=10,
     )
     assert script.status_code == 303
@@ -96,9 +98,7 @@ def test_password_server_asks_for_the_password(password_server: Sheaf):
     api = requests.post(base + "/api/v1/anything", timeout=10)
     assert api.status_code == 401
     assert api.json()["error"] == "unauthorized"
-    bearer = requests.get(
-        base + "/", headers={"Authorization": "Bearer correct horse"}, timeout=10
-    )
+    bearer = requests.get(base + "/", headers={"Authorization": "Bearer correct horse"}, timeout=10)
     assert bearer.status_code == 200
     assert requests.get(base + "/healthz", timeout=10).status_code == 200
 
@@ -121,9 +121,19 @@ def test_busy_port_is_a_clear_error_in_server_mode(open_server: Sheaf):
     from support import LAUNCHER, base_env
 
     r = subprocess.run(
-        [sys.executable, str(LAUNCHER), "--server", "--host", "127.0.0.1", "--port",
-         str(open_server.port)],
-        env=base_env(), capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            str(LAUNCHER),
+            "--server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(open_server.port),
+        ],
+        env=base_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert r.returncode == 1
     assert f"cannot listen on 127.0.0.1:{open_server.port}" in r.stderr

@@ -1,0 +1,163 @@
+"""Start-up time and throughput of Sheaf's own launcher, against references run alongside.
+
+1. Start-up: process start to first 200 from /healthz for ``launcher.py --no-browser``
+   (desktop mode), against a minimal Flask app on waitress started the same way.
+2. Throughput: requests/s and p99 latency for the home page at 32 connections (wrk),
+   Sheaf's server mode (waitress) against the same app under gunicorn (2 workers,
+   gthread).
+
+Prints ratios (Sheaf / reference). The machine is shared and noisy, so only ratios
+measured in the same run mean anything. Usage: ``uv run python benchmarks/launcher.py``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import REPO, first_200, median, wrk
+
+HELLO = """
+import socket, sys
+from flask import Flask
+from waitress import serve
+app = Flask(__name__)
+@app.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), _quiet=True)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def time_sheaf_start(tmp: Path) -> float:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "launcher.py"),
+            "--no-browser",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+    )
+    try:
+        return first_200(f"http://127.0.0.1:{port}/healthz", proc)
+    finally:
+        stop(proc)
+
+
+def time_hello_start() -> float:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", HELLO, str(port)], cwd=REPO)
+    try:
+        return first_200(f"http://127.0.0.1:{port}/healthz", proc)
+    finally:
+        stop(proc)
+
+
+def startup(runs: int) -> None:
+    sheaf, hello = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):  # interleaved, so drift on the machine hits both alike
+            sheaf.append(time_sheaf_start(Path(tmp)))
+            hello.append(time_hello_start())
+    s, h = median(sheaf), median(hello)
+    print(f"start-up to first 200 (median of {runs}):")
+    print(f"  Sheaf launcher.py --no-browser  {s * 1000:7.0f} ms")
+    print(f"  hello Flask on waitress (ref)   {h * 1000:7.0f} ms")
+    print(f"  ratio Sheaf / reference         {s / h:7.2f}")
+
+
+def throughput(seconds: int) -> None:
+    env = {**os.environ, "SHEAF_LOG_LEVEL": "warning"}
+    port = free_port()
+    sheaf = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "launcher.py"),
+            "--server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        env=env,
+        cwd=REPO,
+    )
+    try:
+        first_200(f"http://127.0.0.1:{port}/healthz", sheaf)
+        wrk(f"http://127.0.0.1:{port}/", seconds=2)  # warm-up
+        s_rps, s_p99 = wrk(f"http://127.0.0.1:{port}/", seconds=seconds)
+    finally:
+        stop(sheaf)
+    gport = free_port()
+    gunicorn = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{gport}",
+            "--log-level",
+            "warning",
+            "app:create_app()",
+        ],
+        cwd=REPO,
+    )
+    try:
+        first_200(f"http://127.0.0.1:{gport}/healthz", gunicorn)
+        wrk(f"http://127.0.0.1:{gport}/", seconds=2)
+        g_rps, g_p99 = wrk(f"http://127.0.0.1:{gport}/", seconds=seconds)
+    finally:
+        stop(gunicorn)
+    print(f"home page, 32 connections, {seconds} s (wrk):")
+    print(f"  Sheaf --server (waitress)     {s_rps:8.0f} req/s   p99 {s_p99:7.1f} ms")
+    print(f"  gunicorn 2 gthread (ref)      {g_rps:8.0f} req/s   p99 {g_p99:7.1f} ms")
+    print(f"  ratio req/s Sheaf / ref       {s_rps / g_rps:8.2f}")
+    print(f"  ratio p99   Sheaf / ref       {s_p99 / g_p99:8.2f}")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--seconds", type=int, default=10)
+    args = p.parse_args()
+    startup(args.runs)
+    throughput(args.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""The desktop session in a real headless Chromium: sign-in through the private
+redirect file, reloads that must not stop Sheaf, and quitting when the last tab closes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from support import Sheaf, browser_env, wait_until
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_redirect_file_signs_in_and_hides_the_token(chromium, tmp_path: Path):
+    log = tmp_path / "browser.log"
+    sheaf = Sheaf.start(data_dir=tmp_path / "root", env=browser_env(log), browser=True)
+    context = chromium.new_context()
+    try:
+        opened = wait_until(lambda: log.exists() and log.read_text().split(), 30, "browser")
+        page = context.new_page()
+        # What the person's browser does: open the private file, follow it to Sheaf.
+        page.goto(opened[0])
+        page.wait_for_url(f"{sheaf.base}/", timeout=15000)
+        assert page.locator("#quit-button").is_visible()
+        assert "token" not in page.url
+        cookies = {c["name"]: c for c in context.cookies()}
+        session = cookies[f"sheaf_session_{sheaf.port}"]
+        assert session["httpOnly"] and session["sameSite"] == "Strict"
+    finally:
+        context.close()
+        sheaf.stop()
+
+
+def test_reload_keeps_sheaf_and_closing_the_last_tab_quits(chromium, tmp_path: Path):
+    sheaf = Sheaf.start(["--idle-timeout", "2"], data_dir=tmp_path / "root")
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        for _ in range(3):
+            page.reload()
+        second = context.new_page()
+        second.goto(sheaf.base + "/")
+        page.close()  # one tab left: Sheaf stays
+        deadline = time.monotonic() + 4  # twice the idle timeout
+        while time.monotonic() < deadline:
+            assert sheaf.proc.poll() is None, sheaf.output()
+            time.sleep(0.2)
+        second.close(run_before_unload=True)
+        assert sheaf.wait_exit(30) == 0
+    finally:
+        context.close()
+        sheaf.stop()
+
+
+def test_quit_button_stops_sheaf(chromium, tmp_path: Path):
+    sheaf = Sheaf.start(data_dir=tmp_path / "root")
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.click("#quit-button")
+        page.wait_for_selector("#stopped")
+        assert sheaf.wait_exit(30) == 0
+    finally:
+        context.close()
+        sheaf.stop()
