@@ -16,7 +16,7 @@ from app.settings import Settings
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the WSGI app. ``settings`` decide desktop or server mode (default: open server)."""
-    from app import i18n, resources, security
+    from app import access_log, i18n, resources, security
     from app.views import register_blueprints
 
     settings = settings or Settings()
@@ -35,6 +35,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions[f"{SLUG}.settings"] = settings
     app.extensions[f"{SLUG}.presence"] = Presence()
     app.jinja_env.globals.update(APP_NAME=NAME, APP_VERSION=VERSION, settings=settings)
+    if not settings.desktop:
+        access_log.init_app(app)
     i18n.init_app(app)
     security.init_app(app, settings)
     register_blueprints(app)

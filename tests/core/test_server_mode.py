@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from support import Sheaf
+from support import Sheaf, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 
@@ -22,6 +22,17 @@ def test_open_server_needs_no_token(open_server: Sheaf):
     assert "Quit Sheaf" not in r.text  # nobody quits a shared server from a browser
     assert requests.post(open_server.base + "/quit", timeout=10).status_code == 404
     assert requests.get(open_server.base + "/healthz", timeout=10).json()["status"] == "ok"
+
+
+def test_server_logs_each_request_to_stdout_without_query(open_server: Sheaf):
+    requests.get(open_server.base + "/healthz?secret=hunter2", timeout=10)
+    line = wait_until(
+        lambda: next((x for x in open_server.lines if '"GET /healthz"' in x), None),
+        10,
+        "the access log line",
+    )
+    assert " 200 " in line
+    assert "hunter2" not in open_server.output()
 
 
 def test_open_server_still_stops_cross_site_posts(open_server: Sheaf):
