@@ -40,4 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app, settings)
     register_blueprints(app)
+    from app import api
+
+    api.init_app(app)
     return app

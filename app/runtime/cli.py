@@ -39,6 +39,8 @@ class Options:
     trusted_proxy_count: int | None
     trusted_proxy_headers: tuple[str, ...]
     max_upload_mb: int
+    max_pages: int
+    max_files: int
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -167,4 +169,6 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         trusted_proxy_count=_env_number(env, "SHEAF_TRUSTED_PROXY_COUNT", int),
         trusted_proxy_headers=proxy_headers,
         max_upload_mb=int(max_upload),
+        max_pages=int(_env_number(env, "SHEAF_MAX_PAGES", int) or 10_000),
+        max_files=int(_env_number(env, "SHEAF_MAX_FILES", int) or 200),
     )

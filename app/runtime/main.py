@@ -79,7 +79,11 @@ def _waitress_options(options: Options) -> dict[str, object]:
 def _limits(options: Options) -> object:
     from app.settings import Limits
 
-    return Limits(max_upload_bytes=options.max_upload_mb * 1024 * 1024)
+    return Limits(
+        max_upload_bytes=options.max_upload_mb * 1024 * 1024,
+        max_pages=options.max_pages,
+        max_files=options.max_files,
+    )
 
 
 def run_server(options: Options, has_console: bool) -> int:

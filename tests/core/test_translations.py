@@ -59,3 +59,5 @@ def test_every_message_is_translated():
             assert set(re.findall(r"%\(\w+\)\w", m.id)) == set(
                 re.findall(r"%\(\w+\)\w", m.string)
             ), m.id
+        if m.id and isinstance(m.id, str):
+            assert set(re.findall(r"\{\w+\}", m.id)) == set(re.findall(r"\{\w+\}", m.string))

@@ -1,0 +1,22 @@
+"""The HTTP API: ``/api/v1/<operation>``, multipart in, a file (or JSON) out.
+
+Every operation is declared once in :mod:`.operations` (its fields, limits
+and what it returns); :mod:`.inputs` validates requests against those
+declarations and :mod:`.openapi` describes them, so the document and the
+behaviour cannot drift apart. Auth, Host and CSRF checks are the app-wide
+ones in :mod:`app.security`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def init_app(app: object) -> None:
+    from app.api import routes, workspace
+
+    routes.register(bp)
+    app.register_blueprint(bp)  # type: ignore[attr-defined]
+    workspace.init_app(app)  # type: ignore[arg-type]

@@ -1,0 +1,133 @@
+"""Declared request fields, and reading a request against them.
+
+The same :class:`Field` list drives validation here and the OpenAPI
+document in :mod:`.openapi`, so what is documented is what is enforced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from flask import request
+from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
+
+from app.pdf.document import Source
+
+Kind = Literal["file", "files", "string", "integer", "boolean", "password"]
+
+
+class InputError(Exception):
+    """A request that does not match its operation's fields (400)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    description: str
+    required: bool = False
+    default: Any = None
+    enum: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int = 1000
+    accept: tuple[str, ...] = ("application/pdf",)
+
+
+@dataclass
+class Inputs:
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+def _file_name(storage: FileStorage) -> str:
+    # The person's own file name, for messages and result names only (never a path).
+    return Path((storage.filename or "").replace("\\", "/")).name[:200] or "document.pdf"
+
+
+def _save(storage: FileStorage, workspace: Any) -> Source:
+    name = _file_name(storage)
+    path = workspace.input_path(Path(name).suffix.lower()[:10])
+    storage.save(path)
+    return Source(path=path, name=name)
+
+
+def read(fields: list[Field], workspace: Any, max_files: int) -> Inputs:
+    out = Inputs()
+    form = request.form
+    for f in fields:
+        if f.kind in ("file", "files"):
+            uploads = [u for u in request.files.getlist(f.name) if u and u.filename]
+            if not uploads:
+                if f.required:
+                    raise InputError("missing_file", _("Please choose a file to work on."))
+                out.values[f.name] = [] if f.kind == "files" else None
+                continue
+            if f.kind == "file" and len(uploads) > 1:
+                raise InputError("too_many_files", _("Please choose only one file here."))
+            if len(uploads) > max_files:
+                raise InputError(
+                    "too_many_files",
+                    _("Please choose at most %(limit)d files at once.", limit=max_files),
+                )
+            sources = [_save(u, workspace) for u in uploads]
+            out.values[f.name] = sources if f.kind == "files" else sources[0]
+            continue
+        raw = form.get(f.name)
+        if raw is None or raw == "":
+            if f.required:
+                raise InputError("missing_field", _("Please fill in “%(field)s”.", field=f.name))
+            out.values[f.name] = f.default
+            continue
+        if len(raw) > f.max_length:
+            raise InputError("bad_field", _("“%(field)s” is too long.", field=f.name))
+        out.values[f.name] = _convert(f, raw)
+    return out
+
+
+def _convert(f: Field, raw: str) -> Any:
+    if f.kind == "integer":
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise InputError(
+                "bad_field", _("“%(field)s” must be a whole number.", field=f.name)
+            ) from None
+        if (f.minimum is not None and value < f.minimum) or (
+            f.maximum is not None and value > f.maximum
+        ):
+            raise InputError(
+                "bad_field",
+                _(
+                    "“%(field)s” must be between %(low)d and %(high)d.",
+                    field=f.name,
+                    low=f.minimum if f.minimum is not None else value,
+                    high=f.maximum if f.maximum is not None else value,
+                ),
+            )
+        return value
+    if f.kind == "boolean":
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "on", "yes"):
+            return True
+        if lowered in ("0", "false", "off", "no"):
+            return False
+        raise InputError("bad_field", _("“%(field)s” must be true or false.", field=f.name))
+    if f.enum and raw not in f.enum:
+        raise InputError(
+            "bad_field",
+            _("“%(field)s” must be one of: %(choices)s.", field=f.name, choices=", ".join(f.enum)),
+        )
+    if "\x00" in raw:
+        raise InputError("bad_field", _("“%(field)s” contains invalid characters.", field=f.name))
+    return raw

@@ -1,0 +1,123 @@
+"""``/api/v1/openapi.json``: the API described from the same declarations it runs on."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from flask import Response, jsonify
+
+from app.api.inputs import Field
+from app.api.operations import JSON, OPERATIONS
+from app.meta import NAME, VERSION
+
+ERROR_CODES = {
+    "400": "The request does not fit the operation (bad option or range).",
+    "401": "Not signed in (cookie, Bearer token or password missing).",
+    "403": "Cross-site request, missing CSRF token or unknown Host.",
+    "413": "The upload is larger than the limit.",
+    "422": "The file cannot be processed (not a PDF, damaged, password...).",
+}
+
+
+def _schema(f: Field) -> dict[str, Any]:
+    if f.kind == "file":
+        return {"type": "string", "format": "binary", "description": f.description}
+    if f.kind == "files":
+        return {
+            "type": "array",
+            "items": {"type": "string", "format": "binary"},
+            "minItems": 1,
+            "description": f.description,
+        }
+    if f.kind == "integer":
+        s: dict[str, Any] = {"type": "integer", "description": f.description}
+        if f.minimum is not None:
+            s["minimum"] = f.minimum
+        if f.maximum is not None:
+            s["maximum"] = f.maximum
+    elif f.kind == "boolean":
+        s = {"type": "boolean", "description": f.description}
+    else:
+        s = {"type": "string", "description": f.description, "maxLength": f.max_length}
+        if f.kind == "password":
+            s["format"] = "password"
+        if f.enum:
+            s["enum"] = list(f.enum)
+    if f.default is not None:
+        s["default"] = f.default
+    return s
+
+
+@cache
+def build() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for op in OPERATIONS:
+        properties = {f.name: _schema(f) for f in op.fields}
+        required = [f.name for f in op.fields if f.required]
+        encoding = {
+            f.name: {"contentType": ", ".join(f.accept)}
+            for f in op.fields
+            if f.kind in ("file", "files")
+        }
+        ok: dict[str, Any] = {}
+        for mime in op.produces:
+            ok[mime] = (
+                {"schema": {"type": "object"}}
+                if mime == JSON
+                else {"schema": {"type": "string", "format": "binary"}}
+            )
+        responses: dict[str, Any] = {"200": {"description": "The result.", "content": ok}}
+        for code, text in ERROR_CODES.items():
+            responses[code] = {
+                "description": text,
+                "content": {JSON: {"schema": {"$ref": "#/components/schemas/Error"}}},
+            }
+        body_schema: dict[str, Any] = {"type": "object", "properties": properties}
+        if required:
+            body_schema["required"] = required
+        paths[f"/api/v1/{op.name}"] = {
+            "post": {
+                "operationId": op.name.replace("/", "_").replace("-", "_"),
+                "summary": op.summary,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {"schema": body_schema, "encoding": encoding}
+                    },
+                },
+                "responses": responses,
+            }
+        }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": f"{NAME} API",
+            "version": VERSION,
+            "description": "PDF tools. Files are processed and deleted; nothing is kept.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"cookie": []}, {}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Desktop: the launch token. Server: the password.",
+                },
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "sheaf_session"},
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message"],
+                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                }
+            },
+        },
+    }
+
+
+def document() -> Response:
+    return jsonify(build())

@@ -1,0 +1,53 @@
+"""Protect a PDF with a password (AES-256), or remove a password you know."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.pdf.document import Result, Source, open_pdf, save
+from app.pdf.errors import PdfError
+
+
+def protect(
+    source: Source,
+    output: Path,
+    *,
+    user_password: str,
+    owner_password: str | None = None,
+    allow_print: bool = True,
+    allow_copy: bool = True,
+    allow_modify: bool = True,
+    max_pages: int | None = None,
+) -> Result:
+    import pikepdf
+
+    if not user_password:
+        raise PdfError("bad_option", option="password", reason="it cannot be empty")
+    doc = open_pdf(source, max_pages=max_pages)
+    with doc.pdf:
+        permissions = pikepdf.Permissions(
+            print_lowres=allow_print,
+            print_highres=allow_print,
+            extract=allow_copy,
+            accessibility=True,
+            modify_other=allow_modify,
+            modify_annotation=allow_modify,
+            modify_form=allow_modify,
+            modify_assembly=allow_modify,
+        )
+        encryption = pikepdf.Encryption(
+            user=user_password,
+            owner=owner_password or user_password,
+            R=6,
+            allow=permissions,
+        )
+        save(doc.pdf, output, encryption=encryption)
+        return Result([output], [source.name] if doc.repaired else [], {})
+
+
+def unlock(source: Source, output: Path, *, max_pages: int | None = None) -> Result:
+    """Write the document without encryption. ``source.password`` must open it."""
+    doc = open_pdf(source, max_pages=max_pages)
+    with doc.pdf:
+        save(doc.pdf, output)
+        return Result([output], [source.name] if doc.repaired else [], {})

@@ -1,0 +1,35 @@
+"""Checking PDFs that Sheaf produced: with pikepdf and with qpdf's own --check."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import requests
+
+
+def open_result(response: requests.Response, password: str = "") -> pikepdf.Pdf:
+    assert response.status_code == 200, response.text[:500]
+    return pikepdf.open(io.BytesIO(response.content), password=password)
+
+
+def page_texts(pdf: pikepdf.Pdf) -> list[bytes]:
+    """A fingerprint per page (its content stream), to check order without OCR."""
+    return [b"".join(c.read_bytes() for c in _contents(p)) for p in pdf.pages]
+
+
+def _contents(page: pikepdf.Page) -> list:
+    contents = page.obj.Contents
+    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+
+
+def qpdf_ok(data: bytes, tmp_path: Path, password: str = "") -> None:
+    path = tmp_path / "check.pdf"
+    path.write_bytes(data)
+    args = ["qpdf", "--check", str(path)]
+    if password:
+        args.insert(1, f"--password={password}")
+    result = subprocess.run(args, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
