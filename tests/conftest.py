@@ -61,3 +61,24 @@ def open_server() -> Iterator[Sheaf]:
     sheaf = Sheaf.start(["--server", "--host", "127.0.0.1", "--port", "0"], data_dir=None)
     yield sheaf
     sheaf.stop()
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (its own browser download does not work here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

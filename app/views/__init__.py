@@ -6,9 +6,10 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.views import auth, errors, health, main
+    from app.views import auth, errors, health, main, tools
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
+    app.register_blueprint(tools.bp)
     errors.init_app(app)

@@ -1,0 +1,255 @@
+"""The tool pages people use: one declaration per tool, one generic page and script.
+
+Each tool names the API operation it calls (:mod:`app.api.operations`) and
+the options it shows; ``tools/tool.html`` and ``static/js/tools.js`` render
+and drive them all. The visual page organizer has its own page and script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, render_template
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("tools", __name__)
+
+PDF_ACCEPT = ".pdf,application/pdf"
+IMAGE_ACCEPT = ".jpg,.jpeg,.png,.tif,.tiff,.webp,image/jpeg,image/png,image/tiff,image/webp"
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    label: object
+    kind: str = "text"  # text, number, password, select, checkbox
+    choices: tuple[tuple[str, object], ...] = ()
+    default: str = ""
+    help: object = ""
+    required: bool = False
+    placeholder: str = ""
+
+
+@dataclass(frozen=True)
+class Tool:
+    slug: str
+    operation: str
+    title: object
+    summary: object
+    icon: str
+    field: str = "file"
+    multiple: bool = False
+    accept: str = PDF_ACCEPT
+    options: tuple[Option, ...] = ()
+    password: bool = True  # offer "password, if the PDF is protected"
+    result: str = "file"  # file or metadata
+
+
+PAGES_HELP = _l("For example 1-3,5,8- or last. Empty means all pages.")
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        "merge",
+        "merge",
+        _l("Merge PDFs"),
+        _l("Combine several PDFs into one, in your order."),
+        "merge",
+        field="files",
+        multiple=True,
+        password=False,
+    ),
+    Tool(
+        "split",
+        "split",
+        _l("Split a PDF"),
+        _l("Cut a PDF into single pages or parts."),
+        "split",
+        options=(
+            Option(
+                "mode",
+                _l("How to split"),
+                "select",
+                (
+                    ("single", _l("Every page on its own")),
+                    ("every", _l("Every few pages")),
+                    ("ranges", _l("By page ranges")),
+                ),
+                "single",
+            ),
+            Option("every", _l("Pages per file"), "number", default="2"),
+            Option(
+                "ranges",
+                _l("Page ranges, one file each"),
+                placeholder="1-3,4-6",
+                help=_l("Each comma-separated range becomes one file."),
+            ),
+        ),
+    ),
+    Tool(
+        "organize",
+        "organize",
+        _l("Organise pages"),
+        _l("See every page; reorder, rotate and delete them."),
+        "organize",
+    ),
+    Tool(
+        "rotate",
+        "rotate",
+        _l("Rotate pages"),
+        _l("Turn pages the right way up."),
+        "rotate",
+        options=(
+            Option(
+                "angle",
+                _l("Turn"),
+                "select",
+                (
+                    ("90", _l("90° clockwise")),
+                    ("180", _l("180°")),
+                    ("270", _l("90° anticlockwise")),
+                ),
+                "90",
+            ),
+            Option("pages", _l("Pages"), help=PAGES_HELP, placeholder="1-3,5"),
+        ),
+    ),
+    Tool(
+        "remove",
+        "remove",
+        _l("Delete pages"),
+        _l("Take pages out of a PDF."),
+        "remove",
+        options=(
+            Option(
+                "pages", _l("Pages to delete"), help=PAGES_HELP, required=True, placeholder="2,4-5"
+            ),
+        ),
+    ),
+    Tool(
+        "extract",
+        "select",
+        _l("Extract pages"),
+        _l("Keep only the pages you need."),
+        "extract",
+        options=(
+            Option("pages", _l("Pages to keep"), help=PAGES_HELP, required=True, placeholder="1-3"),
+        ),
+    ),
+    Tool(
+        "compress",
+        "compress",
+        _l("Compress"),
+        _l("Make a PDF smaller to send or store."),
+        "compress",
+        options=(
+            Option(
+                "level",
+                _l("Compression"),
+                "select",
+                (
+                    ("lossless", _l("Lossless: every pixel kept")),
+                    ("low", _l("Low: images barely changed")),
+                    ("medium", _l("Medium: good for screens")),
+                    ("high", _l("High: smallest file")),
+                ),
+                "lossless",
+            ),
+        ),
+    ),
+    Tool(
+        "protect",
+        "protect",
+        _l("Protect with a password"),
+        _l("Lock a PDF so it needs a password to open."),
+        "protect",
+        password=False,
+        options=(
+            Option("new_password", _l("New password"), "password", required=True),
+            Option("allow_print", _l("Allow printing"), "checkbox", default="true"),
+            Option("allow_copy", _l("Allow copying text"), "checkbox", default="true"),
+            Option("allow_modify", _l("Allow changes"), "checkbox", default="true"),
+            Option("current_password", _l("Current password, if it has one"), "password"),
+        ),
+    ),
+    Tool(
+        "unlock",
+        "unlock",
+        _l("Remove a password"),
+        _l("Unlock a PDF you have the password for."),
+        "unlock",
+        password=False,
+        options=(Option("password", _l("Password"), "password", required=True),),
+    ),
+    Tool(
+        "metadata",
+        "metadata/edit",
+        _l("Title and author"),
+        _l("See and change title, author, subject and keywords."),
+        "metadata",
+        result="metadata",
+        options=(
+            Option("title", _l("Title")),
+            Option("author", _l("Author")),
+            Option("subject", _l("Subject")),
+            Option("keywords", _l("Keywords")),
+        ),
+    ),
+    Tool(
+        "strip-metadata",
+        "metadata/strip",
+        _l("Remove metadata"),
+        _l("Delete hidden details like author and software."),
+        "strip",
+    ),
+    Tool(
+        "images-to-pdf",
+        "images-to-pdf",
+        _l("Images to PDF"),
+        _l("Turn photos and scans into one PDF."),
+        "images",
+        field="files",
+        multiple=True,
+        accept=IMAGE_ACCEPT,
+        password=False,
+        options=(
+            Option(
+                "page_size",
+                _l("Page size"),
+                "select",
+                (
+                    ("fit", _l("Same as each image")),
+                    ("a4", "A4"),
+                    ("letter", "Letter"),
+                ),
+                "fit",
+            ),
+        ),
+    ),
+    Tool(
+        "pdf-to-images",
+        "pdf-to-images",
+        _l("PDF to images"),
+        _l("Save pages as PNG or JPEG pictures."),
+        "topng",
+        options=(
+            Option("format", _l("Format"), "select", (("png", "PNG"), ("jpeg", "JPEG")), "png"),
+            Option("dpi", _l("Resolution (DPI)"), "number", default="150"),
+            Option("pages", _l("Pages"), help=PAGES_HELP),
+        ),
+    ),
+)
+BY_SLUG = {tool.slug: tool for tool in TOOLS}
+
+
+@bp.app_context_processor
+def tool_list() -> dict:
+    return {"TOOLS": TOOLS}
+
+
+@bp.get("/tools/<slug>")
+def tool(slug: str) -> str:
+    found = BY_SLUG.get(slug)
+    if found is None:
+        abort(404)
+    template = "tools/organize.html" if found.slug == "organize" else "tools/tool.html"
+    return render_template(template, tool=found)

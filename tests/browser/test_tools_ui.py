@@ -1,0 +1,168 @@
+"""The tools as a person uses them: a real headless Chromium against a real Sheaf."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pdfcheck import page_texts
+
+from support import Sheaf
+
+pytestmark = pytest.mark.browser
+
+FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
+OUTLINE = "006-pdflatex-outline/pdflatex-outline.pdf"
+
+
+@pytest.fixture(scope="module")
+def sheaf(tmp_path_factory):
+    s = Sheaf.start(data_dir=tmp_path_factory.mktemp("ui"))
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def page(chromium, sheaf):
+    context = chromium.new_context(accept_downloads=True, locale="en-US")
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    p.goto(sheaf.url)  # the launch URL: token exchanged for the cookie
+    p.wait_for_url(f"{sheaf.base}/")
+    yield p
+    context.close()
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def _download(page, click) -> bytes:
+    with page.expect_download() as info:
+        click()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_home_lists_the_tools(page):
+    names = page.locator(".tool-grid strong").all_inner_texts()
+    for expected in ("Merge PDFs", "Split a PDF", "Organise pages", "Compress"):
+        assert expected in names
+
+
+def test_merge_with_drag_reorder(page, samples):
+    page.click("text=Merge PDFs")
+    page.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
+    items = page.locator("#file-list .file-item")
+    assert items.count() == 2
+    # Drag the second file above the first.
+    items.nth(1).drag_to(items.nth(0), target_position={"x": 10, "y": 2})
+    page.wait_for_function(
+        "document.querySelector('#file-list .file-name').textContent.startsWith('pdflatex-outline')"
+    )
+    data = _download(page, lambda: page.click("#run-button"))
+    merged = pikepdf.open(io.BytesIO(data))
+    with pikepdf.open(samples / OUTLINE) as a, pikepdf.open(samples / FOUR) as b:
+        assert page_texts(merged) == page_texts(a) + page_texts(b)
+    assert page.locator("#result").is_visible()
+
+
+def test_merge_order_with_keyboard_buttons(page, samples):
+    page.goto(page.url.rsplit("/", 1)[0] + "/tools/merge")
+    page.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
+    page.get_by_role("button", name="Move up: pdflatex-outline.pdf").click()
+    data = _download(page, lambda: page.click("#run-button"))
+    merged = pikepdf.open(io.BytesIO(data))
+    with pikepdf.open(samples / OUTLINE) as a:
+        assert page_texts(merged)[: len(a.pages)] == page_texts(a)
+
+
+def test_split_into_single_pages(page, samples):
+    page.click("text=Split a PDF")
+    page.set_input_files("#file-input", str(samples / FOUR))
+    data = _download(page, lambda: page.click("#run-button"))
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert len(z.namelist()) == 4
+
+
+def test_page_organizer_reorder_rotate_delete(page, samples):
+    page.click("text=Organise pages")
+    page.set_input_files("#file-input", str(samples / FOUR))
+    pages = page.locator("#page-grid .page")
+    pages.nth(3).wait_for()
+    assert pages.count() == 4
+    # Move page 4 to the front by dragging, turn it right, delete page 2.
+    pages.nth(3).drag_to(pages.nth(0), target_position={"x": 5, "y": 5})
+    page.wait_for_function("document.querySelector('#page-grid .page').dataset.page === '4'")
+    page.locator("#page-grid .page").nth(0).get_by_role("button", name="Turn right").click()
+    page.locator("#page-grid .page[data-page='2']").get_by_role("button", name="Delete").click()
+    data = _download(page, lambda: page.click("#run-button"))
+    out = pikepdf.open(io.BytesIO(data))
+    with pikepdf.open(samples / FOUR) as original:
+        texts = page_texts(original)
+    order = [
+        int(x)
+        for x in page.eval_on_selector_all(
+            "#page-grid .page:not(.deleted)", "els => els.map(e => e.dataset.page)"
+        )
+    ]
+    assert order[0] == 4 and 2 not in order
+    assert page_texts(out) == [texts[n - 1] for n in order]
+    assert int(out.pages[0].obj.get("/Rotate", 0)) == 90
+    assert len(out.pages) == 3
+
+
+def test_organizer_keyboard_moves_and_selects(page, samples):
+    page.click("text=Organise pages")
+    page.set_input_files("#file-input", str(samples / FOUR))
+    first = page.locator("#page-grid .page").nth(0)
+    first.wait_for()
+    first.focus()
+    page.keyboard.press("Alt+ArrowRight")
+    assert page.locator("#page-grid .page").nth(1).get_attribute("data-page") == "1"
+    page.keyboard.press("Space")
+    assert page.locator("#page-grid .page").nth(1).get_attribute("aria-pressed") == "true"
+
+
+def test_an_error_is_shown_next_to_the_form(page, samples):
+    page.click("text=Delete pages")
+    page.set_input_files("#file-input", str(samples / FOUR))
+    page.fill("#opt-pages", "7")
+    page.click("#run-button")
+    error = page.locator("#form-error")
+    error.wait_for(state="visible")
+    assert "Page 7 does not exist" in error.inner_text()
+
+
+def test_chinese_interface_and_errors(chromium, sheaf, samples):
+    context = chromium.new_context(locale="zh-CN")
+    p = context.new_page()
+    try:
+        p.goto(sheaf.url)
+        p.wait_for_url(f"{sheaf.base}/")
+        assert "合并 PDF" in p.locator(".tool-grid").inner_text()
+        p.click("text=删除页面")
+        p.set_input_files("#file-input", str(samples / FOUR))
+        p.fill("#opt-pages", "9")
+        p.click("#run-button")
+        error = p.locator("#form-error")
+        error.wait_for(state="visible")
+        assert "第 9 页不存在" in error.inner_text()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_layout_fits_phone_and_desktop(chromium, sheaf, width, tmp_path):
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    p = context.new_page()
+    try:
+        p.goto(sheaf.url)
+        p.wait_for_url(f"{sheaf.base}/")
+        p.goto(sheaf.base + "/tools/merge")
+        overflow = p.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0
+        p.screenshot(path=str(tmp_path / f"merge-{width}.png"))
+    finally:
+        context.close()
