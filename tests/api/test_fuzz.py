@@ -32,6 +32,7 @@ def test_api_survives_schemathesis(tmp_path):
                 "2",
             ],
             capture_output=True,
+            cwd=tmp_path,  # schemathesis writes a .schemathesis folder where it runs
             text=True,
             timeout=600,
         )
