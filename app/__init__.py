@@ -7,16 +7,25 @@ The process that serves the app lives in :mod:`app.runtime` (``launcher.py``).
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from app.meta import NAME, SLUG, VERSION
-from app.presence import Presence
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """Build the WSGI app. ``settings`` decide desktop or server mode (default: open server)."""
+    """Build the WSGI app. ``settings`` decide desktop or server mode (default: open server).
+
+    Flask is imported here, not at the top: ``--version``, ``--help`` and a
+    second launch that only hands over to the running instance never need it.
+    """
+    from flask import Flask
+
     from app import access_log, i18n, resources, security
+    from app.presence import Presence
     from app.views import register_blueprints
 
     settings = settings or Settings()

@@ -1,0 +1,207 @@
+"""Build Sheaf's desktop executable for the OS this runs on. Laptop and CI alike:
+
+    uv run python build_scripts/build.py
+
+Steps: clean, compile translations, generate icons (and the Windows version
+resource), run PyInstaller on app.spec, name the artifact
+``Sheaf-<version>-<os>-<arch>[.exe|.zip]``, sign it where credentials exist,
+and write ``SHA256SUMS`` and ``build-info.json`` beside it in ``dist/``.
+The artifact's path is the last line printed.
+
+Builds are reproducible: SOURCE_DATE_EPOCH is the commit time and
+PYTHONHASHSEED is fixed, so the same commit on the same machine gives the
+same bytes on Linux (tests/binary checks it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import icons
+import signing
+from project import DIST, ROOT, arch, git_commit, os_name, project, source_date_epoch
+
+WINDOWS_VERSION_TEMPLATE = """VSVersionInfo(
+  ffi=FixedFileInfo(filevers={tuple}, prodvers={tuple}, mask=0x3f, flags=0x0, OS=0x40004,
+                    fileType=0x1, subtype=0x0, date=(0, 0)),
+  kids=[
+    StringFileInfo([StringTable('040904B0', [
+      StringStruct('CompanyName', {publisher!r}),
+      StringStruct('FileDescription', {description!r}),
+      StringStruct('FileVersion', {version!r}),
+      StringStruct('InternalName', {name!r}),
+      StringStruct('OriginalFilename', {name!r} + '.exe'),
+      StringStruct('ProductName', {name!r}),
+      StringStruct('ProductVersion', {version!r})])]),
+    VarFileInfo([VarStruct('Translation', [1033, 1200])])
+  ]
+)
+"""
+
+
+def artifact_name() -> str:
+    p = project()
+    suffix = {"windows": ".exe", "macos": ".zip"}.get(os_name(), "")
+    return f"{p.name}-{p.version}-{os_name()}-{arch()}{suffix}"
+
+
+def compile_translations() -> None:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in sorted((ROOT / "app" / "translations").glob("*/LC_MESSAGES/messages.po")):
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=po.parent.parent.name)
+        with po.with_suffix(".mo").open("wb") as f:
+            write_mo(f, catalog, use_fuzzy=False)
+        print(f"translations: compiled {po.relative_to(ROOT)}")
+
+
+def windows_version_file(path: Path) -> None:
+    p = project()
+    numbers = [int(x) for x in p.version.split("+")[0].split("-")[0].split(".")[:4] if x.isdigit()]
+    numbers += [0] * (4 - len(numbers))
+    path.write_text(
+        WINDOWS_VERSION_TEMPLATE.format(
+            tuple=tuple(numbers),
+            publisher=p.publisher,
+            description=p.description,
+            version=p.version,
+            name=p.name,
+        ),
+        encoding="utf-8",
+    )
+
+
+def run_pyinstaller(work: Path, env: dict[str, str]) -> Path:
+    out = work / "pyinstaller-dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(ROOT / "app.spec"),
+            "--noconfirm",
+            "--clean",
+            "--distpath",
+            str(out),
+            "--workpath",
+            str(work / "pyinstaller-work"),
+            "--log-level",
+            "WARN",
+        ],
+        check=True,
+        cwd=ROOT,
+        env=env,
+    )
+    return out
+
+
+def deterministic_zip(folder: Path, archive: Path, epoch: int) -> None:
+    """Zip a .app folder with fixed timestamps and order (macOS; ditto keeps xattrs but
+    not reproducibility, and a notarized bundle carries no xattrs that matter)."""
+    import time
+
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder.parent).as_posix()
+            info = zipfile.ZipInfo(rel + ("/" if path.is_dir() else ""), date_time=stamp)
+            if path.is_symlink():
+                info.external_attr = 0o120777 << 16
+                z.writestr(info, os.readlink(path))
+            elif path.is_dir():
+                info.external_attr = 0o40755 << 16
+                z.writestr(info, b"")
+            else:
+                info.external_attr = (0o100755 if os.access(path, os.X_OK) else 0o100644) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, path.read_bytes())
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def main(argv: list[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(description="Build Sheaf's executable for this OS.")
+    parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default dist/)")
+    parser.add_argument(
+        "--work", type=Path, default=ROOT / "build", help="scratch folder (default build/)"
+    )
+    args = parser.parse_args(argv)
+    dist, work = args.dist.resolve(), args.work.resolve()
+
+    shutil.rmtree(work, ignore_errors=True)
+    dist.mkdir(parents=True, exist_ok=True)
+    target = dist / artifact_name()
+    for old in (target, dist / "SHA256SUMS", dist / "build-info.json"):
+        old.unlink(missing_ok=True)
+
+    compile_translations()
+    generated = work / "generated"
+    icons.generate(generated)
+    if os_name() == "windows":
+        windows_version_file(generated / "version.txt")
+
+    epoch = source_date_epoch()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"}
+    out = run_pyinstaller(work, env)
+    name = project().name
+    if os_name() == "macos":
+        app = out / f"{name}.app"
+        signing.sign_macos_app(app)
+        deterministic_zip(app, target, epoch)
+        signing.notarize_macos(target, app)
+    else:
+        built = out / (f"{name}.exe" if os_name() == "windows" else name)
+        shutil.copy2(built, target)
+        os.utime(target, (epoch, epoch))
+        if os_name() == "windows":
+            signing.sign_windows(target)
+        else:
+            signing.report_linux()
+
+    checksums = "".join(
+        f"{sha256(p)}  {p.name}\n"
+        for p in sorted(dist.iterdir())
+        if p.is_file() and p.name.startswith(f"{name}-")
+    )
+    (dist / "SHA256SUMS").write_text(checksums, encoding="utf-8")
+    import PyInstaller
+
+    info = {
+        "name": name,
+        "version": project().version,
+        "artifact": target.name,
+        "sha256": sha256(target),
+        "size": target.stat().st_size,
+        "git_commit": git_commit(),
+        "source_date_epoch": epoch,
+        "python": platform.python_version(),
+        "pyinstaller": PyInstaller.__version__,
+        "os": os_name(),
+        "arch": arch(),
+    }
+    (dist / "build-info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    print(f"built {target.name}: {target.stat().st_size / 2**20:.1f} MB")
+    print(target)
+    return target
+
+
+if __name__ == "__main__":
+    main()
