@@ -13,6 +13,7 @@ from a fresh clone.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, request
@@ -77,10 +78,12 @@ def compile_catalogs(source: Path = TRANSLATIONS, force: bool = False) -> list[P
 
 
 def init_app(app: Flask) -> None:
-    if not FROZEN:
+    # A source checkout compiles its own catalogues; bundles and images ship them
+    # compiled, often on a read-only filesystem, and are left alone.
+    if not FROZEN and os.access(TRANSLATIONS, os.W_OK):
         try:
             compile_catalogs()
-        except OSError as exc:  # a read-only install without .mo files: English only
+        except OSError as exc:
             log.warning("could not compile translations: %s", exc)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)

@@ -30,6 +30,7 @@ class Project:
     bundle_identifier: str
     publisher: str
     license: str
+    source: str
 
     @property
     def slug(self) -> str:
@@ -47,6 +48,7 @@ def project() -> Project:
         bundle_identifier=extra["bundle-identifier"],
         publisher=extra["publisher"],
         license=meta.get("license", ""),
+        source=meta.get("urls", {}).get("Source", ""),
     )
 
 
@@ -83,3 +85,8 @@ def source_date_epoch() -> int:
         return int(out.stdout.strip())
     except (OSError, subprocess.CalledProcessError, ValueError):
         return 315532800  # 1980-01-01, the earliest a zip file can say
+
+
+if __name__ == "__main__":  # `python build_scripts/project.py version` for pipelines
+    field = sys.argv[1] if len(sys.argv) > 1 else "version"
+    print(getattr(project(), field.replace("-", "_")))

@@ -1,6 +1,7 @@
 """Smoke-test a built Sheaf artifact the way a person would use it, on any OS:
 
     uv run python build_scripts/smoke_test.py dist/Sheaf-<version>-<os>-<arch>[.exe|.zip]
+    uv run python build_scripts/smoke_test.py dist     # the one build.py just made
 
 Starts it with ``--no-browser`` and a temporary data folder, reads the URL
 line, checks /healthz, rotates a real PDF through the API with the token,
@@ -149,6 +150,10 @@ def main() -> int:
         print(__doc__)
         return 2
     artifact = Path(sys.argv[1]).resolve()
+    if artifact.is_dir():  # a dist/ folder: the artifact build.py wrote there
+        import json
+
+        artifact = artifact / json.loads((artifact / "build-info.json").read_text())["artifact"]
     try:
         run(artifact)
     except SmokeFailure as exc:

@@ -1,0 +1,100 @@
+"""Build Sheaf's server image with Docker where an engine runs, and buildah otherwise.
+
+    uv run python build_scripts/image.py [--base IMAGE] [--tag REPO:TAG ...] [--push]
+
+Tags the image ``sheaf:<version>`` (plus any ``--tag``), sets the OCI labels
+from the project and git, passes the machine's CA bundle as the build secret
+``ca`` when one exists (for TLS-inspecting proxies; it never lands in a
+layer), and prints the image reference as its last line. The Jenkinsfile
+calls exactly this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from project import ROOT, git_commit, project, source_date_epoch
+
+BUILDAH = ["buildah", "--storage-driver", "vfs"]
+DEFAULT_CA = Path("/etc/ssl/certs/ca-certificates.crt")
+
+
+def docker_available() -> bool:
+    if not shutil.which("docker"):
+        return False
+    return subprocess.run(["docker", "info"], capture_output=True).returncode == 0
+
+
+def engine() -> str:
+    if docker_available():
+        return "docker"
+    if shutil.which("buildah"):
+        return "buildah"
+    sys.exit("image.py: neither a running Docker engine nor buildah was found")
+
+
+def ca_bundle() -> Path | None:
+    for candidate in (os.environ.get("SSL_CERT_FILE"), DEFAULT_CA):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def build_args(base: str | None) -> list[str]:
+    p = project()
+    created = dt.datetime.fromtimestamp(source_date_epoch(), dt.timezone.utc)
+    args = {
+        "VERSION": p.version,
+        "REVISION": git_commit(),
+        "CREATED": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "SOURCE": p.source,
+    }
+    if base:
+        args["BASE_IMAGE"] = base
+    return [item for k, v in args.items() for item in ("--build-arg", f"{k}={v}")]
+
+
+def main(argv: list[str] | None = None) -> str:
+    parser = argparse.ArgumentParser(description="Build the Sheaf server image.")
+    parser.add_argument("--base", help="base image (default: the Dockerfile's python:3.12-slim)")
+    parser.add_argument("--tag", action="append", default=[], help="extra tag (repeatable)")
+    parser.add_argument("--push", action="store_true", help="push the --tag images")
+    args = parser.parse_args(argv)
+
+    tool = engine()
+    local = f"{project().slug}:{project().version}"
+    tags = [local, *args.tag]
+    command = (
+        ["docker", "build"]
+        if tool == "docker"
+        # docker format: OCI images cannot carry HEALTHCHECK
+        else [*BUILDAH, "build", "--isolation", "chroot", "--layers", "--format", "docker"]
+    )
+    command += ["--file", str(ROOT / "Dockerfile"), *build_args(args.base)]
+    for tag in tags:
+        command += ["--tag", tag]
+    ca = ca_bundle()
+    if ca:
+        command += ["--secret", f"id=ca,src={ca}"]
+    command.append(str(ROOT))
+    env = {**os.environ, "DOCKER_BUILDKIT": "1"}
+    print("+ " + " ".join(command), file=sys.stderr)
+    subprocess.run(command, check=True, env=env)
+    if args.push:
+        for tag in args.tag:
+            push = ["docker", "push", tag] if tool == "docker" else [*BUILDAH, "push", tag]
+            subprocess.run(push, check=True)
+    reference = local if tool == "docker" else f"localhost/{local}"
+    print(reference)
+    return reference
+
+
+if __name__ == "__main__":
+    main()

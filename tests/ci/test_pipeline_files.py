@@ -1,0 +1,170 @@
+"""The Jenkinsfile, the Dockerfile and the deployment files, checked without running them."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from support import REPO
+
+JENKINSFILE = REPO / "Jenkinsfile"
+
+
+def _java_home() -> str | None:
+    java = shutil.which("java")
+    if Path("/usr/lib/jvm/default-java/bin/java").exists() or not java:
+        return None
+    return str(Path(os.path.realpath(java)).parent.parent)
+
+
+def test_jenkinsfile_parses_as_groovy(tmp_path: Path):
+    script = tmp_path / "parse.groovy"
+    script.write_text('new GroovyShell().parse(new File(args[0])); println "parsed"\n')
+    env = dict(os.environ)
+    home = _java_home()
+    if home:
+        env["JAVA_HOME"] = home
+    result = subprocess.run(
+        ["groovy", str(script), str(JENKINSFILE)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "parsed" in result.stdout
+
+
+def test_a_broken_jenkinsfile_would_fail_the_parse(tmp_path: Path):
+    broken = tmp_path / "Jenkinsfile"
+    broken.write_text(JENKINSFILE.read_text().replace("stages {", "stages {{", 1))
+    script = tmp_path / "parse.groovy"
+    script.write_text("new GroovyShell().parse(new File(args[0]))\n")
+    env = dict(os.environ)
+    home = _java_home()
+    if home:
+        env["JAVA_HOME"] = home
+    result = subprocess.run(
+        ["groovy", str(script), str(broken)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert result.returncode != 0
+
+
+def test_jenkinsfile_structure():
+    text = JENKINSFILE.read_text()
+    for option in ("timeout(", "timestamps()", "buildDiscarder("):
+        assert option in text
+    stages = re.findall(r"stage\('([^']+)'\)", text)
+    assert stages == ["Test", "Build executables", "Build", "Smoke test", "Docker image", "Release"]
+    assert re.search(r"axis\s*{\s*name 'PLATFORM'\s*values 'linux', 'macos', 'windows'", text)
+    assert 'agent { label "${PLATFORM}" }' in text
+    assert "isUnix()" in text
+    assert "junit" in text and "archiveArtifacts" in text and "fingerprint: true" in text
+    assert "when { buildingTag() }" in text
+    assert "docker.withRegistry" in text
+    for variable in (
+        "CODING_DOCKER_REG_HOST",
+        "CODING_ARTIFACTS_CREDENTIALS_ID",
+        "DOCKER_IMAGE_NAME",
+    ):
+        assert variable in text
+    assert "env.BRANCH_NAME == 'main'" in text  # latest only from main
+
+
+def test_every_command_the_pipeline_runs_exists():
+    text = JENKINSFILE.read_text()
+    commands = re.findall(r"run\(['\"]([^'\"]+)['\"]\)|output\('([^']+)'\)", text)
+    commands = [a or b for a, b in commands]
+    assert commands
+    readme = (REPO / "README.rst").read_text()
+    for command in commands:
+        words = command.split()
+        assert words[:2] == ["uv", "run"], command
+        if words[2] == "python":
+            script = REPO / words[3]
+            assert script.is_file(), command
+            assert script.parent.name == "build_scripts", command
+        else:
+            assert command.startswith("uv run pytest") and "uv run pytest" in readme
+
+
+def test_dockerfile_is_hadolint_clean():
+    result = subprocess.run(
+        [shutil.which("hadolint") or "hadolint", str(REPO / "Dockerfile")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hadolint_does_catch_problems(tmp_path: Path):
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM debian\nRUN apt-get install curl\n")
+    result = subprocess.run(
+        [shutil.which("hadolint") or "hadolint", str(bad)], capture_output=True, text=True
+    )
+    assert result.returncode != 0
+
+
+def _manifests() -> list[dict]:
+    docs = []
+    for path in sorted((REPO / "deploy" / "kubernetes").glob("*.yaml")):
+        docs += [d for d in yaml.safe_load_all(path.read_text()) if d]
+    return docs
+
+
+def test_kubernetes_manifests_validate(tmp_path: Path):
+    files = sorted((REPO / "deploy" / "kubernetes").glob("*.yaml"))
+    result = subprocess.run(
+        [
+            shutil.which("kubernetes-validate") or "kubernetes-validate",
+            "--strict",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deployment_is_locked_down_and_probed():
+    from project_version import version
+
+    deployment = next(d for d in _manifests() if d["kind"] == "Deployment")
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] == 10001
+    container = pod["containers"][0]
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["securityContext"]["allowPrivilegeEscalation"] is False
+    assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert {"requests", "limits"} <= set(container["resources"])
+    tmp = next(m for m in container["volumeMounts"] if m["mountPath"] == "/tmp")
+    volume = next(v for v in pod["volumes"] if v["name"] == tmp["name"])
+    assert "emptyDir" in volume
+    assert container["image"].endswith(f":{version()}")  # bump with pyproject
+    kinds = {d["kind"] for d in _manifests()}
+    assert {"Deployment", "Service", "HorizontalPodAutoscaler"} <= kinds
+
+
+def test_compose_example():
+    from project_version import version
+
+    compose = yaml.safe_load((REPO / "deploy" / "docker-compose.yml").read_text())
+    service = compose["services"]["sheaf"]
+    assert service["read_only"] is True
+    assert any(t.startswith("/tmp") for t in service["tmpfs"])
+    assert service["image"] == f"sheaf:{version()}"
+    assert service["environment"]["SHEAF_PASSWORD_FILE"].startswith("/run/secrets/")
+
+
+@pytest.mark.parametrize("path", ["Dockerfile", ".dockerignore"])
+def test_docker_files_exist(path):
+    assert (REPO / path).is_file()
