@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import sha256  # noqa: E402
-from project import project  # noqa: E402
+from project import project
+
+from build import sha256
 
 PLATFORMS = ("linux", "macos", "windows")
 
@@ -23,8 +24,11 @@ PLATFORMS = ("linux", "macos", "windows")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dist", type=Path)
-    parser.add_argument("--allow-missing", action="store_true",
-                        help="do not fail when a platform is missing (local tries)")
+    parser.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="do not fail when a platform is missing (local tries)",
+    )
     args = parser.parse_args(argv)
     p = project()
     artifacts = sorted(args.dist.glob(f"{p.name}-{p.version}-*"))
