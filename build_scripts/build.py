@@ -16,7 +16,6 @@ same bytes on Linux (tests/binary checks it).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -29,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import icons
 import signing
-from project import DIST, ROOT, arch, git_commit, os_name, project, source_date_epoch
+from project import DIST, ROOT, arch, git_commit, os_name, project, sha256, source_date_epoch
 
 WINDOWS_VERSION_TEMPLATE = """VSVersionInfo(
   ffi=FixedFileInfo(filevers={tuple}, prodvers={tuple}, mask=0x3f, flags=0x0, OS=0x40004,
@@ -127,14 +126,6 @@ def deterministic_zip(folder: Path, archive: Path, epoch: int) -> None:
                 info.external_attr = (0o100755 if os.access(path, os.X_OK) else 0o100644) << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
                 z.writestr(info, path.read_bytes())
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def main(argv: list[str] | None = None) -> Path:

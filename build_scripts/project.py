@@ -62,6 +62,17 @@ def arch() -> str:
     return {"amd64": "x86_64", "x64": "x86_64", "aarch64": "arm64"}.get(machine, machine)
 
 
+def sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks (artifacts can be large)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def git_commit() -> str:
     try:
         out = subprocess.run(

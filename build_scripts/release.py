@@ -14,9 +14,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from project import project
-
-from build import sha256
+from project import project, sha256
 
 PLATFORMS = ("linux", "macos", "windows")
 
