@@ -52,3 +52,37 @@ def wrk(url: str, connections: int = 32, seconds: int = 10) -> tuple[float, floa
     if errors:
         print(f"  warning: {errors.group(1)} non-2xx responses from {url}")
     return rps, p99
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen) -> None:
+    import signal
+
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def start_time(command: list[str], data_dir: Path) -> float:
+    """Seconds from starting ``command --no-browser`` to its first 200 from /healthz."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [*command, "--no-browser", "--port", str(port), "--data-dir", str(data_dir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+    )
+    try:
+        return first_200(f"http://127.0.0.1:{port}/healthz", proc)
+    finally:
+        stop(proc)

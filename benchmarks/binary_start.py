@@ -11,30 +11,11 @@ Goals: at most 1.3x the source start, and under 30 MB.
 from __future__ import annotations
 
 import argparse
-import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _common import REPO, first_200, median
-
-from launcher import free_port
-
-
-def start_time(command: list[str], tmp: Path) -> float:
-    port = free_port()
-    proc = subprocess.Popen(
-        [*command, "--no-browser", "--port", str(port), "--data-dir", str(tmp)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=REPO,
-    )
-    try:
-        return first_200(f"http://127.0.0.1:{port}/healthz", proc)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
+from _common import REPO, median, start_time
 
 
 def main() -> None:

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _common import REPO, first_200, median, wrk
+from _common import REPO, first_200, free_port, median, start_time, stop, wrk
 
 HELLO = """
 import socket, sys
@@ -35,41 +33,8 @@ serve(app, host="127.0.0.1", port=int(sys.argv[1]), _quiet=True)
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def time_sheaf_start(tmp: Path) -> float:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(REPO / "launcher.py"),
-            "--no-browser",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(tmp),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=REPO,
-    )
-    try:
-        return first_200(f"http://127.0.0.1:{port}/healthz", proc)
-    finally:
-        stop(proc)
+    return start_time([sys.executable, str(REPO / "launcher.py")], tmp)
 
 
 def time_hello_start() -> float:

@@ -1,0 +1,129 @@
+/* What both tool scripts (tools.js, organizer.js) share: the drop zone, sending a
+ * form with an upload progress bar and a busy state, reading Sheaf's JSON errors,
+ * and handing a result file to the person as a download. Exposed as Sheaf.tool. */
+(function () {
+  "use strict";
+
+  var $ = function (id) { return document.getElementById(id); };
+
+  var human = function (bytes) {
+    if (bytes < 1024) { return bytes + " B"; }
+    if (bytes < 1048576) { return (bytes / 1024).toFixed(0) + " KB"; }
+    return (bytes / 1048576).toFixed(1) + " MB";
+  };
+
+  /* msgSource: the element carrying data-msg-* attributes in the person's language. */
+  var create = function (msgSource) {
+    var errorBox = $("form-error");
+    var progress = $("progress");
+    var bar = $("progress-bar");
+    var progressText = $("progress-text");
+    var result = $("result");
+    var lastUrl = null;
+    var msg = function (name) { return msgSource.getAttribute("data-msg-" + name) || ""; };
+
+    var showError = function (text) {
+      errorBox.textContent = text || "";
+      errorBox.hidden = !text;
+    };
+
+    var showServerError = function (text) {
+      var body = {};
+      try { body = JSON.parse(text); } catch (e) { body = {}; }
+      showError(body.message || msg("failed"));
+      if (body.error === "password_required" || body.error === "wrong_password") {
+        var pw = $("opt-password");
+        if (pw) { pw.focus(); }
+      }
+    };
+
+    /* POST data to url with progress; onDone(xhr) on 2xx, the error shown otherwise. */
+    var send = function (url, data, asBlob, onDone) {
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.setRequestHeader("X-CSRF-Token", window.Sheaf.csrfToken);
+      xhr.responseType = asBlob ? "blob" : "text";
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) {
+          bar.value = Math.round((e.loaded / e.total) * 100);
+          progressText.textContent = msg("uploading") + " " + bar.value + "%";
+        }
+      });
+      xhr.upload.addEventListener("load", function () {
+        bar.removeAttribute("value");  // indeterminate while Sheaf works
+        progressText.textContent = msg("working");
+      });
+      var buttons = msgSource.querySelectorAll("button[type=submit]");
+      var finish = function () {
+        progress.hidden = true;
+        msgSource.setAttribute("aria-busy", "false");
+        buttons.forEach(function (b) { b.disabled = false; });
+      };
+      xhr.addEventListener("load", function () {
+        finish();
+        if (xhr.status >= 200 && xhr.status < 300) {
+          onDone(xhr);
+        } else if (xhr.response instanceof Blob) {
+          xhr.response.text().then(showServerError);
+        } else {
+          showServerError(xhr.responseText);
+        }
+      });
+      xhr.addEventListener("error", function () {
+        finish();
+        showError(msg("failed"));
+      });
+      showError("");
+      result.hidden = true;
+      progress.hidden = false;
+      msgSource.setAttribute("aria-busy", "true");
+      buttons.forEach(function (b) { b.disabled = true; });
+      bar.value = 0;
+      xhr.send(data);
+    };
+
+    /* Offer the response body as a download (and start it), with an optional note. */
+    var deliver = function (xhr, note) {
+      if (lastUrl) { URL.revokeObjectURL(lastUrl); }
+      lastUrl = URL.createObjectURL(xhr.response);
+      var header = xhr.getResponseHeader("Content-Disposition") || "";
+      var star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+      var plain = /filename="?([^";]+)"?/i.exec(header);
+      var link = document.createElement("a");
+      link.href = lastUrl;
+      link.download = star ? decodeURIComponent(star[1]) : (plain ? plain[1] : "sheaf-result");
+      link.id = "download-link";
+      link.textContent = msg("download") + ": " + link.download;
+      result.textContent = msg("done") + " " + (note ? note + " " : "");
+      result.appendChild(link);
+      result.hidden = false;
+      link.click();
+    };
+
+    /* Files chosen with the picker or dropped on the zone go to onFiles(FileList). */
+    var dropzone = function (onFiles) {
+      var zone = $("dropzone");
+      var input = $("file-input");
+      input.addEventListener("change", function () {
+        onFiles(input.files);
+        input.value = "";
+      });
+      ["dragenter", "dragover"].forEach(function (type) {
+        zone.addEventListener(type, function (e) { e.preventDefault(); zone.classList.add("dragging"); });
+      });
+      ["dragleave", "drop"].forEach(function (type) {
+        zone.addEventListener(type, function (e) { e.preventDefault(); zone.classList.remove("dragging"); });
+      });
+      zone.addEventListener("drop", function (e) {
+        if (e.dataTransfer && e.dataTransfer.files.length) { onFiles(e.dataTransfer.files); }
+      });
+      return input;
+    };
+
+    return { msg: msg, showError: showError, send: send, deliver: deliver, dropzone: dropzone };
+  };
+
+  window.Sheaf = window.Sheaf || {};
+  window.Sheaf.tool = create;
+  window.Sheaf.humanSize = human;
+})();
