@@ -73,6 +73,18 @@ def test_truncated_pdf_is_damaged_not_500(api, samples):
         assert r.json()["error"] in ("damaged_pdf", "processing_failed")
 
 
+def test_a_repaired_file_is_reported(api, samples):
+    data = (samples / FOUR).read_bytes()
+    start = data.rindex(b"startxref") + len(b"startxref\n")
+    end = data.index(b"\n", start)
+    broken = data[:start] + b"1" + data[end:]  # the cross-reference table is "lost"
+    r = api("rotate", [("file", ("broken.pdf", io.BytesIO(broken), "application/pdf"))])
+    assert r.status_code == 200
+    assert r.headers["X-Sheaf-Repaired"] == "broken.pdf"
+    healthy = api("rotate", [("file", ("ok.pdf", io.BytesIO(data), "application/pdf"))])
+    assert "X-Sheaf-Repaired" not in healthy.headers
+
+
 def test_unreadable_real_file_is_a_clear_422(api, pdf_file):
     r = api("rotate", [pdf_file("017-unreadable-meta-data/unreadablemetadata.pdf")])
     _err(r, 422, "damaged_pdf")
@@ -157,6 +169,17 @@ def test_too_large_upload_is_413_with_the_limit(small_limit):
         assert r.status_code == 413
         assert r.json()["error"] == "too_large"
         assert needle in r.json()["message"]
+
+
+def test_leftovers_from_a_crash_are_cleaned_at_start(tmp_path):
+    leftover = tmp_path / "root" / "cache" / "sheaf-tmp" / "req-0123456789abcdef"
+    leftover.mkdir(parents=True)
+    (leftover / "half-written.pdf").write_bytes(b"%PDF-1.4 ...")
+    sheaf = Sheaf.start(data_dir=tmp_path / "root")
+    try:
+        assert not leftover.exists()
+    finally:
+        sheaf.stop()
 
 
 def test_too_many_pages_and_files(tmp_path, samples):

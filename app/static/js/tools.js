@@ -94,6 +94,8 @@
       var note = before && after ? msg("saved")
         .replace("{before}", window.Sheaf.humanSize(+before))
         .replace("{after}", window.Sheaf.humanSize(+after)) : "";
+      var repaired = xhr.getResponseHeader("X-Sheaf-Repaired");
+      if (repaired) { note += " " + msg("repaired").replace("{names}", repaired); }
       ui.deliver(xhr, note);
     });
   });
