@@ -169,6 +169,14 @@ class Sheaf:
             if self._reader:
                 self._reader.join(timeout=5)
 
+    def stays_running(self, seconds: float) -> None:
+        """Assert the process keeps running for ``seconds``: the one place where a test
+        must watch the clock, because it checks that something does *not* happen."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.output()
+            time.sleep(0.2)
+
     def wait_exit(self, timeout: float) -> int:
         return self.proc.wait(timeout=timeout)
 

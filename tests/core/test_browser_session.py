@@ -3,7 +3,6 @@ redirect file, reloads that must not stop Sheaf, and quitting when the last tab 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -45,10 +44,7 @@ def test_reload_keeps_sheaf_and_closing_the_last_tab_quits(chromium, tmp_path: P
         second = context.new_page()
         second.goto(sheaf.base + "/")
         page.close()  # one tab left: Sheaf stays
-        deadline = time.monotonic() + 4  # twice the idle timeout
-        while time.monotonic() < deadline:
-            assert sheaf.proc.poll() is None, sheaf.output()
-            time.sleep(0.2)
+        sheaf.stays_running(4)  # twice the idle timeout
         second.close(run_before_unload=True)
         assert sheaf.wait_exit(30) == 0
     finally:

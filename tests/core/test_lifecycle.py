@@ -10,7 +10,6 @@ import socket
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
@@ -219,10 +218,7 @@ def test_idle_shutdown_after_the_last_tab_closes(tmp_path: Path):
         _presence(sheaf, s, token, "tab-2", "hello")
         _presence(sheaf, s, token, "tab-1", "bye")
         # A tab is still open: Sheaf stays, however long we look.
-        deadline = time.monotonic() + 3
-        while time.monotonic() < deadline:
-            assert sheaf.proc.poll() is None
-            time.sleep(0.2)
+        sheaf.stays_running(3)
         _presence(sheaf, s, token, "tab-2", "bye")
         assert sheaf.wait_exit(30) == 0
         assert "quitting" in (sheaf.data_dir / "logs" / "sheaf.log").read_text()
@@ -237,10 +233,7 @@ def test_idle_timeout_zero_never_quits(tmp_path: Path):
         token = sheaf.csrf(s)
         _presence(sheaf, s, token, "tab", "hello")
         _presence(sheaf, s, token, "tab", "bye")
-        deadline = time.monotonic() + 3
-        while time.monotonic() < deadline:
-            assert sheaf.proc.poll() is None
-            time.sleep(0.2)
+        sheaf.stays_running(3)
     finally:
         assert sheaf.stop() == 0
 
