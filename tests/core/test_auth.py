@@ -22,6 +22,7 @@ def test_without_token_the_person_is_told_to_use_the_icon(desktop: Sheaf):
     r = requests.get(desktop.base + "/", timeout=10)
     assert r.status_code == 401
     assert "start Sheaf from its icon" in r.text
+    assert "Quit Sheaf" not in r.text  # no forms for someone who is not signed in
     api = requests.post(desktop.base + "/api/v1/anything", timeout=10)
     assert api.status_code == 401
     assert api.json()["error"] == "unauthorized"
