@@ -29,7 +29,9 @@ BAD_REQUEST_CODES = {"bad_page_range", "page_out_of_range", "bad_option", "no_pa
 
 
 def pdf_error_message(exc: PdfError) -> str:
-    return _(MESSAGES[exc.code]).format(**exc.params)
+    # A "reason" is itself a marked message (app.pdf marks them with N_).
+    params = {k: _(v) if k == "reason" else v for k, v in exc.params.items()}
+    return _(MESSAGES[exc.code]).format(**params)
 
 
 def content_disposition(name: str) -> str:

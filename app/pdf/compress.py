@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.pdf.document import Result, Source, open_pdf, save
-from app.pdf.errors import PdfError
+from app.pdf.errors import N_, PdfError
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def compress(
     import pikepdf
 
     if level not in LEVELS:
-        raise PdfError("bad_option", option="level", reason=", ".join(LEVELS))
+        raise PdfError("bad_option", option="level", reason=N_("use lossless, low, medium or high"))
     size_before = source.path.stat().st_size
     doc = open_pdf(source, max_pages=max_pages)
     images_changed = 0

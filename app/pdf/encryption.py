@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.pdf.document import Result, Source, open_pdf, save
-from app.pdf.errors import PdfError
+from app.pdf.errors import N_, PdfError
 
 
 def protect(
@@ -22,7 +22,7 @@ def protect(
     import pikepdf
 
     if not user_password:
-        raise PdfError("bad_option", option="password", reason="it cannot be empty")
+        raise PdfError("bad_option", option="password", reason=N_("it cannot be empty"))
     doc = open_pdf(source, max_pages=max_pages)
     with doc.pdf:
         permissions = pikepdf.Permissions(

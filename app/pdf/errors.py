@@ -25,7 +25,7 @@ MESSAGES: dict[str, str] = {
     "no_pages_left": N_("That would leave no pages in the document."),
     "image_too_large": N_("“{name}” has too many pixels ({pixels}; the limit is {limit})."),
     "unsupported_image": N_("“{name}” is not an image Sheaf can read (JPEG, PNG, TIFF or WebP)."),
-    "bad_option": N_("The option “{option}” is not valid: {reason}"),
+    "bad_option": N_("The option “{option}” is not valid: {reason}."),
 }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.pdf import ranges
 from app.pdf.document import Result, Source, open_pdf, save
-from app.pdf.errors import PdfError
+from app.pdf.errors import N_, PdfError
 
 PAGE_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 MARGIN = 36.0  # half an inch around images on A4/Letter pages
@@ -56,7 +56,7 @@ def images_to_pdf(
     from PIL import ImageOps
 
     if page_size not in ("fit", *PAGE_SIZES):
-        raise PdfError("bad_option", option="page_size", reason="use fit, a4 or letter")
+        raise PdfError("bad_option", option="page_size", reason=N_("use fit, a4 or letter"))
     with pikepdf.new() as pdf:
         for source in sources:
             if source.path.stat().st_size == 0:
@@ -198,9 +198,9 @@ def pdf_to_images(
     import pypdfium2 as pdfium
 
     if fmt not in ("png", "jpeg"):
-        raise PdfError("bad_option", option="format", reason="use png or jpeg")
+        raise PdfError("bad_option", option="format", reason=N_("use png or jpeg"))
     if not 36 <= dpi <= 600:
-        raise PdfError("bad_option", option="dpi", reason="use a number from 36 to 600")
+        raise PdfError("bad_option", option="dpi", reason=N_("use a number from 36 to 600"))
     opened = open_pdf(source, max_pages=max_pages)  # our checks and messages first
     count = len(opened.pdf.pages)
     opened.pdf.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.pdf import ranges
 from app.pdf.document import Opened, Result, Source, copy_pages, open_pdf, save
-from app.pdf.errors import PdfError
+from app.pdf.errors import N_, PdfError
 
 ANGLES = (0, 90, 180, 270)
 
@@ -30,7 +30,7 @@ def _write(doc: Opened, order: Sequence[int], rotations: Mapping[int, int], outp
             raise PdfError("page_out_of_range", page=index + 1, count=count)
     for angle in rotations.values():
         if angle % 90:
-            raise PdfError("bad_option", option="angle", reason="use 90, 180 or 270")
+            raise PdfError("bad_option", option="angle", reason=N_("use 90, 180 or 270"))
     with pikepdf.new() as out:
         # A page picked twice must be two page objects; copy_pages handles repeats
         # only when asked one index at a time.
@@ -78,7 +78,7 @@ def rotate(
 ) -> Result:
     """Turn the pages of ``spec`` (empty = all) clockwise by ``angle`` (90, 180, 270)."""
     if angle not in ANGLES[1:]:
-        raise PdfError("bad_option", option="angle", reason="use 90, 180 or 270")
+        raise PdfError("bad_option", option="angle", reason=N_("use 90, 180 or 270"))
     count = _count(source, max_pages)
     chosen = set(ranges.parse(spec, count)) if spec.strip() else set(range(count))
     return organize(source, output, rotations={i: angle for i in chosen}, max_pages=max_pages)
@@ -108,7 +108,7 @@ def split(
         else:
             size = every or 1
             if size < 1:
-                raise PdfError("bad_option", option="every", reason="use a number from 1 up")
+                raise PdfError("bad_option", option="every", reason=N_("use a number from 1 up"))
             groups = [list(range(i, min(i + size, count))) for i in range(0, count, size)]
         width = len(str(count))  # zero-padded, so the files sort in page order
         outputs: list[Path] = []

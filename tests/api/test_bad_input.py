@@ -63,6 +63,13 @@ def test_ranges_out_of_bounds_and_nonsense(api, pdf_file):
     _err(api("rotate", [pdf_file(FOUR)], {"angle": "45"}), 400, "bad_field")
 
 
+def test_option_reasons_are_translated_too(api, pdf_file):
+    r = api("remove", [pdf_file(FOUR)], {"pages": "1-4"}, lang="zh-CN")
+    assert "没有任何页面" in _err(r, 400, "no_pages_left")
+    r = api("split", [pdf_file(FOUR)], {"mode": "every", "every": "0"}, lang="zh-CN")
+    assert "1" in _err(r, 400, "bad_field")
+
+
 def test_truncated_pdf_is_damaged_not_500(api, samples):
     data = (samples / FOUR).read_bytes()[:3000]
     r = api("rotate", [("file", ("cut.pdf", io.BytesIO(data), "application/pdf"))])
