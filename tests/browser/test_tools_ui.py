@@ -37,6 +37,13 @@ def page(chromium, sheaf):
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
+def open_tool(page, title: str) -> None:
+    """Click a tool on the home page and wait until its scripts have run: a file
+    chosen before that would fire a change event nobody listens to yet."""
+    with page.expect_navigation(wait_until="load"):
+        page.click(f"text={title}")
+
+
 def _download(page, click) -> bytes:
     with page.expect_download() as info:
         click()
@@ -50,7 +57,7 @@ def test_home_lists_the_tools(page):
 
 
 def test_merge_with_drag_reorder(page, samples):
-    page.click("text=Merge PDFs")
+    open_tool(page, "Merge PDFs")
     page.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
     items = page.locator("#file-list .file-item")
     assert items.count() == 2
@@ -67,7 +74,7 @@ def test_merge_with_drag_reorder(page, samples):
 
 
 def test_merge_order_with_keyboard_buttons(page, samples):
-    page.goto(page.url.rsplit("/", 1)[0] + "/tools/merge")
+    page.goto(page.url.rsplit("/", 1)[0] + "/tools/merge", wait_until="load")
     page.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
     page.get_by_role("button", name="Move up: pdflatex-outline.pdf").click()
     data = _download(page, lambda: page.click("#run-button"))
@@ -77,7 +84,7 @@ def test_merge_order_with_keyboard_buttons(page, samples):
 
 
 def test_split_into_single_pages(page, samples):
-    page.click("text=Split a PDF")
+    open_tool(page, "Split a PDF")
     page.set_input_files("#file-input", str(samples / FOUR))
     data = _download(page, lambda: page.click("#run-button"))
     import zipfile
@@ -87,7 +94,7 @@ def test_split_into_single_pages(page, samples):
 
 
 def test_page_organizer_reorder_rotate_delete(page, samples):
-    page.click("text=Organise pages")
+    open_tool(page, "Organise pages")
     page.set_input_files("#file-input", str(samples / FOUR))
     pages = page.locator("#page-grid .page")
     pages.nth(3).wait_for()
@@ -114,7 +121,7 @@ def test_page_organizer_reorder_rotate_delete(page, samples):
 
 
 def test_organizer_keyboard_moves_and_selects(page, samples):
-    page.click("text=Organise pages")
+    open_tool(page, "Organise pages")
     page.set_input_files("#file-input", str(samples / FOUR))
     first = page.locator("#page-grid .page").nth(0)
     first.wait_for()
@@ -126,7 +133,7 @@ def test_organizer_keyboard_moves_and_selects(page, samples):
 
 
 def test_an_error_is_shown_next_to_the_form(page, samples):
-    page.click("text=Delete pages")
+    open_tool(page, "Delete pages")
     page.set_input_files("#file-input", str(samples / FOUR))
     page.fill("#opt-pages", "7")
     page.click("#run-button")
@@ -142,7 +149,7 @@ def test_chinese_interface_and_errors(chromium, sheaf, samples):
         p.goto(sheaf.url)
         p.wait_for_url(f"{sheaf.base}/")
         assert "合并 PDF" in p.locator(".tool-grid").inner_text()
-        p.click("text=删除页面")
+        open_tool(p, "删除页面")
         p.set_input_files("#file-input", str(samples / FOUR))
         p.fill("#opt-pages", "9")
         p.click("#run-button")
