@@ -173,3 +173,20 @@ def test_layout_fits_phone_and_desktop(chromium, sheaf, width, tmp_path):
         p.screenshot(path=str(tmp_path / f"merge-{width}.png"))
     finally:
         context.close()
+
+
+def test_open_server_ui_merges(chromium, samples):
+    """Server mode without a password: no token, double-submit CSRF, same pages."""
+    server = Sheaf.start(["--server", "--host", "127.0.0.1", "--port", "0"], data_dir=None)
+    context = chromium.new_context(accept_downloads=True)
+    try:
+        p = context.new_page()
+        p.goto(server.base + "/", wait_until="load")
+        assert p.locator("#quit-button").count() == 0
+        open_tool(p, "Merge PDFs")
+        p.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
+        data = _download(p, lambda: p.click("#run-button"))
+        assert len(pikepdf.open(io.BytesIO(data)).pages) == 8
+    finally:
+        context.close()
+        server.stop()

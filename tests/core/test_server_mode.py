@@ -157,3 +157,38 @@ def test_sigterm_stops_server_within_bounded_time(open_server: Sheaf):
     started = time.monotonic()
     assert open_server.stop(signal.SIGTERM, timeout=15) == 0
     assert time.monotonic() - started < 15
+
+
+def test_signed_in_person_can_use_the_api_from_the_page(password_server: Sheaf, samples):
+    """The flow of the tool pages behind a password: cookie plus the page's CSRF token."""
+    base = password_server.base
+    s = requests.Session()
+    login = s.get(base + "/login", timeout=10)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', login.text).group(1)
+    s.post(
+        base + "/login",
+        data={"password": "correct horse", "csrf_token": token},
+        headers={"Origin": base},
+        timeout=10,
+    )
+    page = s.get(base + "/tools/rotate", timeout=10)
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+    pdf = (samples / "004-pdflatex-4-pages/pdflatex-4-pages.pdf").read_bytes()
+    files = [("file", ("a.pdf", pdf, "application/pdf"))]
+    ok = s.post(
+        base + "/api/v1/rotate",
+        files=files,
+        data={"angle": "90"},
+        headers={"X-CSRF-Token": csrf, "Origin": base},
+        timeout=60,
+    )
+    assert ok.status_code == 200
+    assert ok.headers["Content-Type"] == "application/pdf"
+    forged = s.post(
+        base + "/api/v1/rotate",
+        files=files,
+        data={"angle": "90"},
+        headers={"X-CSRF-Token": "x" * 64, "Origin": base},
+        timeout=60,
+    )
+    assert forged.status_code == 403
