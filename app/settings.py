@@ -9,12 +9,11 @@ environment; tests build it directly.
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-
-from app.meta import SLUG
 
 Mode = Literal["desktop", "server"]
 
@@ -28,7 +27,11 @@ class Limits:
     max_upload_bytes: int = 512 * MiB
     max_files: int = 200
     max_pages: int = 10_000
-    max_image_pixels: int = 200_000_000
+    #: Files in one result (split, PDF to images).
+    max_output_files: int = 2_000
+    #: What one request may hold in memory while it decodes, renders or converts;
+    #: pixel and unpacked-size limits derive from it (see app.pdf.job).
+    memory_budget: int = 384 * MiB
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class Settings:
     password: str | None = None
     #: Host header values we answer to; ``("*",)`` answers any host.
     allowed_hosts: tuple[str, ...] = ("*",)
-    #: Where request scratch files go (a ``sheaf-tmp`` folder below it).
+    #: Where the process's private scratch folder is made (app.api.workspace).
     temp_root: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
     limits: Limits = field(default_factory=Limits)
     #: Desktop: seconds without an open tab before Sheaf quits (0 = never).
@@ -49,6 +52,8 @@ class Settings:
     request_shutdown: Callable[[], None] | None = None
     #: Desktop: the port we listen on (part of cookie names and allowed hosts).
     port: int | None = None
+    #: Set when the server begins to stop: work in progress stops between pages.
+    stopping: threading.Event = field(default_factory=threading.Event, compare=False)
 
     @property
     def desktop(self) -> bool:
@@ -59,7 +64,3 @@ class Settings:
         """Cookies are per host, not per port: two Sheaf instances on 127.0.0.1
         would overwrite each other's cookies without a port in the name."""
         return f"_{self.port}" if self.desktop and self.port else ""
-
-    @property
-    def temp_dir(self) -> Path:
-        return self.temp_root / f"{SLUG}-tmp"

@@ -182,3 +182,14 @@ class Sheaf:
 
     def output(self) -> str:
         return "\n".join(self.lines)
+
+
+def scratch_entries(temp_root: Path) -> list[Path]:
+    """What requests left in the scratch folders below ``temp_root`` (Sheaf's own
+    lock file aside)."""
+    return [
+        entry
+        for folder in temp_root.glob("sheaf-scratch-*")
+        for entry in folder.iterdir()
+        if entry.name != "instance.lock"
+    ]

@@ -1,6 +1,6 @@
 """The HTTP API: ``/api/v1/<operation>``, multipart in, a file (or JSON) out.
 
-Every operation is declared once in :mod:`.operations` (its fields, limits
+Every operation is declared once, beside its handler, in :mod:`.ops` (fields, limits
 and what it returns); :mod:`.inputs` validates requests against those
 declarations and :mod:`.openapi` describes them, so the document and the
 behaviour cannot drift apart. Auth, Host and CSRF checks are the app-wide

@@ -7,7 +7,6 @@ document in :mod:`.openapi`, so what is documented is what is enforced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from flask import request
@@ -40,6 +39,8 @@ class Field:
     maximum: int | None = None
     max_length: int = 1000
     accept: tuple[str, ...] = ("application/pdf",)
+    #: Sent empty means "clear" (the value is ""), unlike not sent at all (the default).
+    empty: bool = False
 
 
 @dataclass
@@ -50,14 +51,13 @@ class Inputs:
         return self.values[name]
 
 
-def _file_name(storage: FileStorage) -> str:
-    # The person's own file name, for messages and result names only (never a path).
-    return Path((storage.filename or "").replace("\\", "/")).name[:200] or "document.pdf"
-
-
 def _save(storage: FileStorage, workspace: Any) -> Source:
-    name = _file_name(storage)
-    path = workspace.input_path(Path(name).suffix.lower()[:10])
+    """Save an upload under a generated name; the person's own name is kept, cleaned,
+    for messages and result names only (never a path)."""
+    from app.api.names import clean_file_name
+
+    name = clean_file_name(storage.filename or "", default="document.pdf")
+    path = workspace.input_path()
     storage.save(path)
     return Source(path=path, name=name)
 
@@ -84,6 +84,9 @@ def read(fields: list[Field], workspace: Any, max_files: int) -> Inputs:
             out.values[f.name] = sources if f.kind == "files" else sources[0]
             continue
         raw = form.get(f.name)
+        if raw == "" and f.empty:
+            out.values[f.name] = ""
+            continue
         if raw is None or raw == "":
             if f.required:
                 raise InputError("missing_field", _("Please fill in “%(field)s”.", field=f.name))

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from app.api.declare import JSON, OPERATIONS
 from app.api.inputs import Field
-from app.api.operations import JSON, OPERATIONS
 from app.meta import NAME, VERSION
 
 ERROR_CODES = {
@@ -16,7 +16,24 @@ ERROR_CODES = {
     "401": "Not signed in (cookie, Bearer token or password missing).",
     "403": "Cross-site request, missing CSRF token or unknown Host.",
     "413": "The upload is larger than the limit.",
-    "422": "The file cannot be processed (not a PDF, damaged, password...).",
+    "422": "The file cannot be processed (not a PDF, damaged, password, or a Sheaf limit"
+    " on pages, pixels or unpacked size, named with its value).",
+    "500": "Unexpected: the message carries an incident id that is also in the log.",
+    "503": "Sheaf is stopping; try again.",
+    "507": "Not enough free disk space.",
+}
+PROTECTION = (
+    " A protected input opened with its password comes back protected the same way"
+    " (same open password and permissions, AES-256; the response has"
+    " `X-Sheaf-Protected: kept`)."
+)
+NO_PROTECTION_NOTE = {
+    "protect",
+    "unlock",
+    "metadata",
+    "thumbnails",
+    "pdf-to-images",
+    "images-to-pdf",
 }
 
 
@@ -51,6 +68,8 @@ def _schema(f: Field) -> dict[str, Any]:
 
 @cache
 def build() -> dict[str, Any]:
+    import app.api.ops  # noqa: F401 - declares the operations
+
     paths: dict[str, Any] = {}
     for op in OPERATIONS:
         properties = {f.name: _schema(f) for f in op.fields}
@@ -80,6 +99,7 @@ def build() -> dict[str, Any]:
             "post": {
                 "operationId": op.name.replace("/", "_").replace("-", "_"),
                 "summary": op.summary,
+                "description": "" if op.name in NO_PROTECTION_NOTE else PROTECTION.strip(),
                 "requestBody": {
                     "required": True,
                     "content": {

@@ -1,49 +1,52 @@
-"""Turning each declared operation into a POST route, with one error and cleanup path."""
+"""Turning each declared operation into a POST route, with one error and cleanup path.
+
+Every answer has a cause a person can act on:
+
+=====  ===========================================================================
+400    the request does not fit the operation (a bad option or page range)
+413    the upload is larger than the limit
+422    the file cannot be processed as asked: unreadable, wrong password, or a
+       Sheaf limit (pages, pixels, unpacked size), named with its value
+503    Sheaf is stopping (the work stopped between pages)
+507    not enough free disk space
+500    anything unexpected: a short incident id in the answer, the traceback in
+       the log under the same id; never disguised as "damaged"
+=====  ===========================================================================
+"""
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import secrets
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from urllib.parse import quote
+from pathlib import PurePosixPath
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
-from werkzeug.utils import secure_filename
 
 from app.api import openapi
+from app.api.declare import OPERATIONS, Context, FileOut, Operation
 from app.api.inputs import InputError, read
-from app.api.operations import OPERATIONS, Context, FileOut, Operation
+from app.api.names import content_disposition, download_name, header_value
 from app.api.workspace import Workspace
-from app.pdf.errors import MESSAGES, PdfError
+from app.pdf.errors import MESSAGES, REQUEST_CODES, PdfError
+from app.pdf.job import Cancelled, Job
 from app.security import error_response, settings
 
 log = logging.getLogger(__name__)
 
-#: Problems with options are the request's fault (400); problems with the
-#: document are "we understood, but cannot do this to that file" (422).
 CHUNK = 256 * 1024
-BAD_REQUEST_CODES = {"bad_page_range", "page_out_of_range", "bad_option", "no_pages_left"}
+DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+SUFFIXES = {"application/pdf": ".pdf", "application/zip": ".zip", "image/png": ".png"}
 
 
 def pdf_error_message(exc: PdfError) -> str:
     # A "reason" is itself a marked message (app.pdf marks them with N_).
     params = {k: _(v) if k == "reason" else v for k, v in exc.params.items()}
     return _(MESSAGES[exc.code]).format(**params)
-
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with the person's own file name (RFC 6266/5987), Chinese included,
-    and a plain ASCII fallback for old clients (``secure_filename`` alone would leave
-    nothing of "报告.pdf")."""
-    suffix = Path(name).suffix
-    ascii_stem = secure_filename(Path(name).stem)
-    if not ascii_stem or ascii_stem[0] in "-_.":  # "年度报告-rotated" -> "-rotated"
-        ascii_stem = "document" + (ascii_stem if ascii_stem[:1] in ("-", "_") else "")
-    ascii_name = f"{ascii_stem}{secure_filename(suffix) and suffix}"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def file_response(out: FileOut) -> Response:
@@ -58,9 +61,56 @@ def file_response(out: FileOut) -> Response:
     resp = Response(chunks(), mimetype=out.mimetype)
     resp.call_on_close(handle.close)
     resp.headers["Content-Length"] = str(size)
-    resp.headers["Content-Disposition"] = content_disposition(out.download_name)
+    suffix = SUFFIXES.get(out.mimetype, PurePosixPath(out.download_name).suffix or ".jpg")
+    if out.mimetype == "image/jpeg":
+        suffix = ".jpg"
+    resp.headers["Content-Disposition"] = content_disposition(
+        download_name(out.download_name, suffix)
+    )
     resp.headers.update(out.headers)
+    if out.repaired:
+        resp.headers["X-Sheaf-Repaired"] = header_value(out.repaired)
+    if out.protected:
+        resp.headers["X-Sheaf-Protected"] = "kept"
     return resp
+
+
+def _job(s: object) -> Job:
+    environ = request.environ
+    client_gone = environ.get("waitress.client_disconnected") or (lambda: False)
+    stopping = s.stopping  # type: ignore[attr-defined]
+    limits = s.limits  # type: ignore[attr-defined]
+    return Job(
+        max_pages=limits.max_pages,
+        max_output_files=limits.max_output_files,
+        memory_budget=limits.memory_budget,
+        cancelled=lambda: stopping.is_set() or bool(client_gone()),
+    )
+
+
+def _unexpected(op: Operation) -> Response:
+    incident = secrets.token_hex(4)
+    log.exception("operation %s failed: incident %s", op.name, incident)
+    return error_response(
+        500,
+        "internal_error",
+        _(
+            "Something went wrong inside Sheaf (incident %(incident)s). Your file was not"
+            " changed. Please try again; if it happens again, report the incident number.",
+            incident=incident,
+        ),
+    )
+
+
+def _unreadable(exc: Exception) -> bool:
+    import pikepdf
+
+    return isinstance(exc, pikepdf.PdfError) and not isinstance(exc, pikepdf.PasswordError)
+
+
+def _names() -> str:
+    files = [f.filename for f in request.files.values() if f.filename]
+    return ", ".join(download_name(f, "")[:80] for f in files[:3]) or "PDF"
 
 
 def _view(op: Operation) -> Callable[[], Response]:
@@ -69,28 +119,37 @@ def _view(op: Operation) -> Callable[[], Response]:
         workspace = Workspace()
         try:
             inputs = read(op.fields, workspace, s.limits.max_files)
-            ctx = Context(workspace, s.limits.max_pages, s.limits.max_image_pixels)
-            result = op.handler(inputs, ctx)
+            result = op.handler(inputs, Context(workspace, _job(s)))
             resp = file_response(result) if isinstance(result, FileOut) else jsonify(result)
         except InputError as exc:
             workspace.cleanup()
             return error_response(400, exc.code, exc.message)
         except PdfError as exc:
             workspace.cleanup()
-            status = 400 if exc.code in BAD_REQUEST_CODES else 422
+            status = 400 if exc.code in REQUEST_CODES else 422
             return error_response(status, exc.code, pdf_error_message(exc))
+        except Cancelled:
+            workspace.cleanup()
+            return error_response(503, "stopping", _("Sheaf is stopping. Please try again."))
         except HTTPException:
             workspace.cleanup()
             raise  # 413 and friends: the app-wide handlers word them
-        except Exception:
+        except OSError as exc:
             workspace.cleanup()
-            # A file no library could handle: say so; the traceback goes to the log.
-            log.exception("operation %s failed", op.name)
-            return error_response(
-                422,
-                "processing_failed",
-                _("Sheaf could not process this file. It may be damaged or unusual."),
-            )
+            if exc.errno in DISK_FULL:
+                log.error("operation %s: disk full in %s", op.name, workspace.path)
+                return error_response(
+                    507, "disk_full", _("There is not enough free disk space for this job.")
+                )
+            return _unexpected(op)
+        except Exception as exc:
+            workspace.cleanup()
+            if _unreadable(exc):  # qpdf met damage it could not repair while working
+                log.warning("operation %s: unreadable input: %s", op.name, exc)
+                return error_response(
+                    422, "damaged_pdf", pdf_error_message(PdfError("damaged_pdf", name=_names()))
+                )
+            return _unexpected(op)
         # After the last byte is sent, or when the client went away mid-download.
         resp.call_on_close(workspace.cleanup)
         return resp
@@ -100,6 +159,8 @@ def _view(op: Operation) -> Callable[[], Response]:
 
 
 def register(bp: Blueprint) -> None:
+    import app.api.ops  # noqa: F401 - declares the operations
+
     for op in OPERATIONS:
         bp.add_url_rule(f"/{op.name}", view_func=_view(op), methods=["POST"])
     bp.add_url_rule("/openapi.json", view_func=openapi.document, methods=["GET"])

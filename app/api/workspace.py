@@ -1,10 +1,17 @@
-"""Scratch space for one request, and the guarantee that it goes away.
+"""Scratch space: one private folder per process, one folder per request inside it.
 
 Uploads stream to disk: Werkzeug writes every uploaded file straight into an
-anonymous temporary file in Sheaf's temp folder (never into memory), and an
-operation works in a private folder below it. The folder is removed when the
-response has been sent or the client went away (``call_on_close``), or at
-once if the request fails. Anything left by a crash is cleaned at start-up.
+anonymous temporary file in the process's scratch folder (never into memory),
+and an operation works in a request folder beside it. That folder goes when
+the response has been sent or the client went away (``call_on_close``), at
+once if the request fails, and with the whole scratch folder when the server
+stops, even in the middle of a request.
+
+The scratch folder is made by ``mkdtemp`` (mode 0700, a name nobody can
+guess or create first) below the temp root, and locked for the life of the
+process. At start-up every other scratch folder there whose lock is free
+belongs to a process that died: it is removed at once. Names on disk are
+generated; upload names never reach the file system.
 """
 
 from __future__ import annotations
@@ -13,27 +20,26 @@ import logging
 import secrets
 import shutil
 import tempfile
-import time
 from pathlib import Path
 from typing import IO
 
 from flask import Flask, Request, current_app
 
 from app.meta import SLUG
+from app.runtime.instance import InstanceLock
 
 log = logging.getLogger(__name__)
 
-#: Server replicas share nothing, but one pod may restart while another
-#: process still works in the same /tmp; only clearly abandoned folders go.
-STALE_AFTER_SECONDS = 6 * 3600
+PREFIX = f"{SLUG}-scratch-"
+KEY = f"{SLUG}.scratch"
 
 
-def temp_root() -> Path:
-    return current_app.extensions[f"{SLUG}.settings"].temp_dir
+def scratch() -> Path:
+    return current_app.extensions[KEY][0]
 
 
 class UploadRequest(Request):
-    """A request whose uploaded files are spooled to Sheaf's temp folder, on disk."""
+    """A request whose uploaded files are spooled to the scratch folder, on disk."""
 
     def _get_file_stream(  # type: ignore[override]
         self,
@@ -42,19 +48,15 @@ class UploadRequest(Request):
         filename: str | None = None,
         content_length: int | None = None,
     ) -> IO[bytes]:
-        root = temp_root()
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Anonymous on POSIX: the OS frees it however the request ends.
-        return tempfile.TemporaryFile(dir=root, prefix="upload-")
+        return tempfile.TemporaryFile(dir=scratch(), prefix="upload-")
 
 
 class Workspace:
     """A private folder for one request's inputs and outputs."""
 
     def __init__(self) -> None:
-        root = temp_root()
-        root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.path = root / f"req-{secrets.token_hex(8)}"
+        self.path = scratch() / f"req-{secrets.token_hex(8)}"
         self.path.mkdir(mode=0o700)
         self.inputs = self.path / "in"
         self.outputs = self.path / "out"
@@ -62,42 +64,66 @@ class Workspace:
         self.outputs.mkdir()
         self._count = 0
 
-    def input_path(self, suffix: str = "") -> Path:
+    def input_path(self) -> Path:
         self._count += 1
-        return self.inputs / f"{self._count:04d}{suffix}"
+        return self.inputs / f"{self._count:04d}"
 
     def cleanup(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def clean_leftovers(root: Path, *, older_than: float) -> int:
-    """Remove what crashed processes left in ``root``; returns how many entries went."""
+def clean_dead(root: Path) -> int:
+    """Remove scratch folders of processes that are gone (their lock is free)."""
     if not root.is_dir():
         return 0
     removed = 0
-    cutoff = time.time() - older_than
-    for entry in root.iterdir():
+    for entry in root.glob(f"{PREFIX}*"):
         try:
-            if entry.lstat().st_mtime > cutoff:
+            if not entry.is_dir() or entry.is_symlink() or entry.stat().st_uid != _uid():
                 continue
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
-            removed += 1
         except OSError:
             continue
+        lock = InstanceLock(entry)
+        try:
+            if not lock.acquire():
+                continue  # a live process works here
+        except OSError:
+            continue
+        lock.release()
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += 1
+    legacy = root / f"{SLUG}-tmp"  # Sheaf 0.1's shared folder
+    if legacy.is_dir() and not legacy.is_symlink():
+        shutil.rmtree(legacy, ignore_errors=True)
     if removed:
-        log.info("removed %d leftover temporary item(s) from %s", removed, root)
+        log.info("removed %d scratch folder(s) left by stopped processes in %s", removed, root)
     return removed
+
+
+def _uid() -> int:
+    import os
+
+    return os.getuid() if hasattr(os, "getuid") else 0
 
 
 def init_app(app: Flask) -> None:
     app.request_class = UploadRequest
-    settings = app.extensions[f"{SLUG}.settings"]
-    # Desktop: one instance per data folder, so everything there is ours to clean.
-    older = 0.0 if settings.desktop else STALE_AFTER_SECONDS
+    root = app.extensions[f"{SLUG}.settings"].temp_root
+    root.mkdir(parents=True, exist_ok=True)
     try:
-        clean_leftovers(settings.temp_dir, older_than=older)
+        clean_dead(root)
     except OSError as exc:
-        log.warning("could not clean %s: %s", settings.temp_dir, exc)
+        log.warning("could not clean %s: %s", root, exc)
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=root))
+    lock = InstanceLock(folder)
+    lock.acquire()
+    app.extensions[KEY] = (folder, lock)
+
+
+def remove_scratch(app: Flask) -> None:
+    """At stop: remove the process's scratch folder and everything in it."""
+    folder, lock = app.extensions.get(KEY, (None, None))
+    if folder is None:
+        return
+    lock.release()
+    shutil.rmtree(folder, ignore_errors=True)

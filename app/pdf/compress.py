@@ -13,8 +13,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.pdf.document import Result, Source, open_pdf, save
+from app.pdf.document import Result, Source, open_pdf
 from app.pdf.errors import N_, PdfError
+from app.pdf.job import Job
 
 
 @dataclass(frozen=True)
@@ -31,29 +32,29 @@ LEVELS: dict[str, Level | None] = {
 }
 
 
-def compress(
-    source: Source, output: Path, *, level: str = "lossless", max_pages: int | None = None
-) -> Result:
+def compress(source: Source, output: Path, job: Job, *, level: str = "lossless") -> Result:
     import pikepdf
 
     if level not in LEVELS:
         raise PdfError("bad_option", option="level", reason=N_("use lossless, low, medium or high"))
     size_before = source.path.stat().st_size
-    doc = open_pdf(source, max_pages=max_pages)
+    doc = open_pdf(source, job, decodes=True)
     images_changed = 0
     with doc.pdf:
         settings = LEVELS[level]
         if settings is not None:
-            images_changed = _resample_images(doc.pdf, settings)
+            images_changed = _resample_images(doc.pdf, settings, job)
+        job.check()
         doc.pdf.remove_unreferenced_resources()
-        save(
-            doc.pdf,
+        doc.save(
             output,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
             recompress_flate=True,
             stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
         )
-        repaired = [source.name] if doc.repaired else []
-    if output.stat().st_size >= size_before and not source.password:
+        repaired = doc.repaired_names
+    if output.stat().st_size >= size_before:
         shutil.copyfile(source.path, output)  # never hand back something bigger
     return Result(
         [output],
@@ -63,10 +64,11 @@ def compress(
             "size_after": output.stat().st_size,
             "images_changed": images_changed,
         },
+        protected=doc.protection is not None,
     )
 
 
-def _resample_images(pdf: object, level: Level) -> int:
+def _resample_images(pdf: object, level: Level, job: Job) -> int:
     import io
 
     import pikepdf
@@ -75,6 +77,7 @@ def _resample_images(pdf: object, level: Level) -> int:
     changed = 0
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:  # type: ignore[attr-defined]
+        job.check()
         found = page.get_images() if hasattr(page, "get_images") else page.images
         for _name, raw in found.items():
             if raw.objgen in seen or raw.objgen == (0, 0):

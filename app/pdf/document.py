@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ from app.pdf.errors import PdfError
 
 if TYPE_CHECKING:
     import pikepdf
+
+    from app.pdf.job import Job
 
 #: Where a PDF must start (qpdf itself allows junk before it; 1 KiB is the common rule).
 HEADER_WINDOW = 1024
@@ -34,16 +37,65 @@ class Source:
         self.name = self.name or self.path.name
 
 
+@dataclass(frozen=True)
+class Protection:
+    """How an input was protected, so a result can be protected the same way."""
+
+    user: str
+    owner: str | None  # None: the person gave the open password, not the owner's
+    allow: pikepdf.Permissions
+    aes256: bool
+
+    def encryption(self, *, native: bool) -> pikepdf.Encryption | bool:
+        """What to pass to ``Pdf.save``. ``native``: saving the document it came from.
+
+        The same document, already AES-256: qpdf keeps its encryption exactly
+        (same keys, same owner password). Otherwise: AES-256 with the same open
+        password and permissions. An owner password Sheaf was not given becomes
+        one nobody knows, so restricted permissions stay as binding as they were.
+        """
+        import pikepdf
+
+        if native and self.aes256:
+            return True
+        owner = self.owner
+        if owner is None:
+            owner = secrets.token_urlsafe(24) if not all(self.allow) else self.user
+        return pikepdf.Encryption(user=self.user, owner=owner, R=6, allow=self.allow)
+
+
+def protection_of(pdf: pikepdf.Pdf, password: str | None) -> Protection | None:
+    if not pdf.is_encrypted:
+        return None
+    info = pdf.encryption
+    given = password or ""
+    # Opened with the owner password: qpdf recovers the user's where R < 5.
+    user = given if pdf.user_password_matched else info.user_password.decode("latin-1")
+    owner = given if pdf.owner_password_matched else None
+    return Protection(user=user, owner=owner, allow=pdf.allow, aes256=info.R >= 6)
+
+
 @dataclass
 class Opened:
     pdf: pikepdf.Pdf
     source: Source
+    protection: Protection | None = None
 
     @property
     def repaired(self) -> bool:
         """Did qpdf have to repair anything so far? Damage is often found only
         while objects are read, so ask after the work is done."""
         return bool(self.pdf.get_warnings())
+
+    @property
+    def repaired_names(self) -> list[str]:
+        return [self.source.name] if self.repaired else []
+
+    def save(self, output: Path, **options: object) -> None:
+        """Save, protected as the input was (see :meth:`Protection.encryption`)."""
+        if self.protection is not None:
+            options.setdefault("encryption", self.protection.encryption(native=True))
+        save(self.pdf, output, **options)
 
 
 @dataclass
@@ -53,6 +105,10 @@ class Result:
     outputs: list[Path]
     repaired: list[str]  # names of inputs qpdf repaired
     info: dict[str, object]
+    #: The result is protected with the input's password (not for protect/unlock).
+    protected: bool = False
+    #: What people call each output (``outputs`` are generated names on disk).
+    names: list[str] | None = None
 
 
 def sniff(path: Path, name: str) -> None:
@@ -65,8 +121,13 @@ def sniff(path: Path, name: str) -> None:
         raise PdfError("not_a_pdf", name=name)
 
 
-def open_pdf(source: Source, *, max_pages: int | None = None) -> Opened:
+def open_pdf(source: Source, job: Job | None = None, *, decodes: bool = False) -> Opened:
+    """Open ``source`` with the job's page limit. ``decodes``: the caller will decode
+    streams (render, parse content, recompress), so refuse decompression bombs first
+    (always for encrypted files: re-encrypting them decodes what qpdf can)."""
     import pikepdf
+
+    max_pages = job.max_pages if job is not None else None
 
     sniff(source.path, source.name)
     try:
@@ -81,25 +142,34 @@ def open_pdf(source: Source, *, max_pages: int | None = None) -> Opened:
     except pikepdf.PdfError as exc:
         pdf.close()
         raise PdfError("damaged_pdf", name=source.name) from exc
+    if count == 0:
+        pdf.close()
+        raise PdfError("no_pages", name=source.name)
     if max_pages is not None and count > max_pages:
         pdf.close()
         raise PdfError("too_many_pages", count=count, limit=max_pages)
-    return Opened(pdf=pdf, source=source)
+    if (decodes or pdf.is_encrypted) and job is not None:
+        from app.pdf.budget import check_streams
 
-
-def page_count(source: Source) -> int:
-    opened = open_pdf(source)
-    with opened.pdf:
-        return len(opened.pdf.pages)
+        try:
+            check_streams(pdf, source.name, job)
+        except BaseException:
+            pdf.close()
+            raise
+    return Opened(pdf=pdf, source=source, protection=protection_of(pdf, source.password))
 
 
 def save(pdf: pikepdf.Pdf, output: Path, **options: object) -> None:
-    """Save compactly and deterministically (no random /ID), then verify nothing is lost."""
+    """Save without decoding any stream (an edit changes structure, not content) and
+    deterministically where unencrypted. Callers that mean to recompress say so."""
     import pikepdf
 
-    options.setdefault("object_stream_mode", pikepdf.ObjectStreamMode.generate)
-    options.setdefault("compress_streams", True)
-    options.setdefault("deterministic_id", "encryption" not in options)
+    options.setdefault("encryption", False)
+    if options["encryption"] is False:
+        options.setdefault("stream_decode_level", pikepdf.StreamDecodeLevel.none)
+    else:  # pikepdf decides decoding itself when it encrypts; open_pdf checked the streams
+        options.pop("stream_decode_level", None)
+    options.setdefault("deterministic_id", options["encryption"] is False)
     pdf.save(output, **options)
 
 

@@ -1,4 +1,7 @@
-"""Protect a PDF with a password (AES-256), or remove a password you know."""
+"""Protect a PDF with a password (AES-256), or remove a password you know.
+
+Both edit the document in place, so everything but its protection stays.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +9,25 @@ from pathlib import Path
 
 from app.pdf.document import Result, Source, open_pdf, save
 from app.pdf.errors import N_, PdfError
+from app.pdf.job import Job
 
 
 def protect(
     source: Source,
     output: Path,
+    job: Job,
     *,
     user_password: str,
     owner_password: str | None = None,
     allow_print: bool = True,
     allow_copy: bool = True,
     allow_modify: bool = True,
-    max_pages: int | None = None,
 ) -> Result:
     import pikepdf
 
     if not user_password:
         raise PdfError("bad_option", option="password", reason=N_("it cannot be empty"))
-    doc = open_pdf(source, max_pages=max_pages)
+    doc = open_pdf(source, job)
     with doc.pdf:
         permissions = pikepdf.Permissions(
             print_lowres=allow_print,
@@ -42,12 +46,12 @@ def protect(
             allow=permissions,
         )
         save(doc.pdf, output, encryption=encryption)
-        return Result([output], [source.name] if doc.repaired else [], {})
+        return Result([output], doc.repaired_names, {}, protected=True)
 
 
-def unlock(source: Source, output: Path, *, max_pages: int | None = None) -> Result:
+def unlock(source: Source, output: Path, job: Job) -> Result:
     """Write the document without encryption. ``source.password`` must open it."""
-    doc = open_pdf(source, max_pages=max_pages)
+    doc = open_pdf(source, job)
     with doc.pdf:
         save(doc.pdf, output)
-        return Result([output], [source.name] if doc.repaired else [], {})
+        return Result([output], doc.repaired_names, {})

@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
     "not_a_pdf": N_("“{name}” is not a PDF file."),
     "damaged_pdf": N_("“{name}” is damaged and could not be repaired."),
     "empty_file": N_("“{name}” is empty."),
+    "no_pages": N_("“{name}” has no pages."),
     "password_required": N_("“{name}” is protected by a password. Please enter it."),
     "wrong_password": N_("The password for “{name}” is not right."),
     "bad_page_range": N_("“{text}” is not a page range. Use numbers like 1-3,5,8- or “last”."),
@@ -26,7 +27,20 @@ MESSAGES: dict[str, str] = {
     "image_too_large": N_("“{name}” has too many pixels ({pixels}; the limit is {limit})."),
     "unsupported_image": N_("“{name}” is not an image Sheaf can read (JPEG, PNG, TIFF or WebP)."),
     "bad_option": N_("The option “{option}” is not valid: {reason}."),
+    "too_many_output_files": N_("That would make {count} files; the limit is {limit}."),
+    "stream_too_large": N_(
+        "“{name}” holds data that unpacks to more than {limit} MB, Sheaf’s limit for one part"
+        " of a document."
+    ),
+    "render_too_large": N_(
+        "Page {page} would be {width} × {height} pixels at this resolution; the limit is"
+        " {limit} million pixels and {side} pixels a side. Choose a lower resolution."
+    ),
 }
+
+#: Codes that mean "the request asks for something impossible or malformed" (400);
+#: the rest are about the document (422).
+REQUEST_CODES = {"bad_page_range", "page_out_of_range", "bad_option", "no_pages_left"}
 
 
 class PdfError(Exception):

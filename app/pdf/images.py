@@ -1,10 +1,10 @@
-"""Images into a PDF, and PDF pages into images.
+"""Images into a PDF (the other way round is :mod:`app.pdf.render`).
 
 JPEGs go in as they are (their DCT data becomes the image stream: no
 recompression, no quality loss); other formats are decoded with Pillow and
-stored losslessly. EXIF orientation is honoured. Every image is checked
-against a pixel limit before it is decoded, so a "decompression bomb" is a
-clear error instead of a machine out of memory.
+stored losslessly. EXIF orientation is honoured. Every frame is checked
+against the job's pixel limit before it is decoded, so a "decompression bomb"
+is a clear error instead of a machine out of memory.
 """
 
 from __future__ import annotations
@@ -12,73 +12,93 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from app.pdf import ranges
-from app.pdf.document import Result, Source, open_pdf, save
+from app.pdf.document import Result, Source, save
 from app.pdf.errors import N_, PdfError
+from app.pdf.job import Job
 
 PAGE_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 MARGIN = 36.0  # half an inch around images on A4/Letter pages
-DEFAULT_MAX_PIXELS = 200_000_000
-FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "MPO"}
+FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "MPO", "GIF"}
 
 
-def _open_image(path: Path, name: str, max_pixels: int):  # noqa: ANN202 - PIL type, lazily imported
+def _open_image(path: Path, name: str):  # noqa: ANN202 - PIL type, lazily imported
     from PIL import Image, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = None  # we check ourselves, per call, with our own limit
+    Image.MAX_IMAGE_PIXELS = None  # we check each frame ourselves, with the job's limit
     try:
         image = Image.open(path)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise PdfError("unsupported_image", name=name) from None
     if image.format not in FORMATS:
+        image.close()
         raise PdfError("unsupported_image", name=name)
-    width, height = image.size
-    if width * height > max_pixels:
-        raise PdfError("image_too_large", name=name, pixels=width * height, limit=max_pixels)
     return image
 
 
-def _frames(image: object):  # noqa: ANN202
-    from PIL import ImageSequence
-
-    yield from ImageSequence.Iterator(image)
-
-
 def images_to_pdf(
-    sources: list[Source],
-    output: Path,
-    *,
-    page_size: str = "fit",
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-    max_pages: int | None = None,
+    sources: list[Source], output: Path, job: Job, *, page_size: str = "fit"
 ) -> Result:
+    """One page per image, and per frame of a multi-frame TIFF, GIF or WebP.
+
+    Each page is first written as a one-page PDF on disk and qpdf joins them at
+    the end, reading image data from those files as it writes: memory holds one
+    decoded frame at a time, however many images there are.
+    """
     import pikepdf
-    from PIL import ImageOps
 
     if page_size not in ("fit", *PAGE_SIZES):
         raise PdfError("bad_option", option="page_size", reason=N_("use fit, a4 or letter"))
+    parts_dir = output.parent / "parts"
+    parts_dir.mkdir(exist_ok=True)
+    parts: list[Path] = []
+    for source in sources:
+        if source.path.stat().st_size == 0:
+            raise PdfError("empty_file", name=source.name)
+        with _open_image(source.path, source.name) as image:
+            for frame_index in range(getattr(image, "n_frames", 1)):
+                job.check()
+                job.pages_out(len(parts) + 1)
+                try:
+                    image.seek(frame_index)
+                except (OSError, EOFError, ValueError) as exc:
+                    raise PdfError("unsupported_image", name=source.name) from exc
+                pixels = image.size[0] * image.size[1]
+                if pixels > job.max_image_pixels:
+                    raise PdfError(
+                        "image_too_large",
+                        name=source.name,
+                        pixels=pixels,
+                        limit=job.max_image_pixels,
+                    )
+                part = parts_dir / f"{len(parts):05d}.pdf"
+                _one_page(image, source, part, page_size, as_jpeg=frame_index == 0)
+                parts.append(part)
+    job.check()
+    if len(parts) == 1:
+        parts[0].replace(output)
+    else:
+        pikepdf.Job(["qpdf", "--empty", "--pages", *map(str, parts), "--", str(output)]).run()
+    return Result([output], [], {"pages": len(parts)})
+
+
+def _one_page(image: object, source: Source, part: Path, page_size: str, *, as_jpeg: bool) -> None:
+    import pikepdf
+    from PIL import ImageOps
+
     with pikepdf.new() as pdf:
-        for source in sources:
-            if source.path.stat().st_size == 0:
-                raise PdfError("empty_file", name=source.name)
-            image = _open_image(source.path, source.name, max_pixels)
-            with image:
-                frames = list(_frames(image)) if image.format == "TIFF" else [image]
-                for frame in frames:
-                    if max_pages is not None and len(pdf.pages) >= max_pages:
-                        raise PdfError("too_many_pages", count=len(pdf.pages) + 1, limit=max_pages)
-                    try:
-                        if image.format == "JPEG" and frame.mode in ("RGB", "L", "CMYK"):
-                            xobject, size, turn = _jpeg_as_is(pdf, source.path, frame)
-                        else:
-                            upright = ImageOps.exif_transpose(frame)
-                            xobject, size = _lossless(pdf, upright)
-                            turn = 0
-                    except (OSError, ValueError, SyntaxError) as exc:
-                        raise PdfError("unsupported_image", name=source.name) from exc
-                    _add_page(pdf, xobject, size, turn, page_size, frame.info.get("dpi"))
-        save(pdf, output)
-        return Result([output], [], {"pages": len(pdf.pages)})
+        try:
+            if as_jpeg and image.format == "JPEG" and image.mode in ("RGB", "L", "CMYK"):  # type: ignore[attr-defined]
+                xobject, size, turn = _jpeg_as_is(pdf, source.path, image)
+            else:
+                image.load()  # type: ignore[attr-defined]
+                turned = image.getexif().get(0x0112, 1) not in (None, 1)  # type: ignore[attr-defined]
+                upright = ImageOps.exif_transpose(image) if turned else image
+                xobject, size = _lossless(pdf, upright)
+                turn = 0
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise PdfError("unsupported_image", name=source.name) from exc
+        _add_page(pdf, xobject, size, turn, page_size, image.info.get("dpi"))  # type: ignore[attr-defined]
+        save(pdf, part)
 
 
 def _jpeg_as_is(pdf: object, path: Path, frame: object) -> tuple[object, tuple[int, int], int]:
@@ -103,36 +123,56 @@ def _jpeg_as_is(pdf: object, path: Path, frame: object) -> tuple[object, tuple[i
     return stream, (width, height), turn
 
 
-def _lossless(pdf: object, image: object) -> tuple[object, tuple[int, int]]:
+def _deflate_rows(image: object, mode: str) -> bytes:
+    """``image`` converted to ``mode`` and deflated a band of rows at a time, so no
+    second full-size copy of the pixels exists at once."""
+    compressor = zlib.compressobj(6)
+    out: list[bytes] = []
+    width, height = image.size  # type: ignore[attr-defined]
+    rows = max(1, (4 << 20) // max(width * 4, 1))
+    for top in range(0, height, rows):
+        band = image.crop((0, top, width, min(top + rows, height)))  # type: ignore[attr-defined]
+        band = band.getchannel("A") if mode == "A" else band.convert(mode)
+        out.append(compressor.compress(band.tobytes()))
+    out.append(compressor.flush())
+    return b"".join(out)
+
+
+def _image_stream(pdf: object, data: bytes, size: tuple[int, int], colorspace: str) -> object:
     import pikepdf
 
-    img = image
-    smask = None
-    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):  # type: ignore[attr-defined]
-        img = img.convert("RGBA")  # type: ignore[attr-defined]
-        alpha = img.getchannel("A")
-        smask = pikepdf.Stream(pdf, zlib.compress(alpha.tobytes()))  # type: ignore[arg-type]
-        smask.Type, smask.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-        smask.Width, smask.Height = img.size
-        smask.ColorSpace, smask.BitsPerComponent = pikepdf.Name.DeviceGray, 8
-        smask.Filter = pikepdf.Name.FlateDecode
-        img = img.convert("RGB")
-    elif img.mode in ("1", "L", "I;16", "I", "F"):  # type: ignore[attr-defined]
-        img = img.convert("L")  # type: ignore[attr-defined]
-    elif img.mode == "CMYK":  # type: ignore[attr-defined]
-        pass
-    else:
-        img = img.convert("RGB")  # type: ignore[attr-defined]
-    colorspace = {"RGB": "/DeviceRGB", "L": "/DeviceGray", "CMYK": "/DeviceCMYK"}[img.mode]
-    stream = pikepdf.Stream(pdf, zlib.compress(img.tobytes(), 6))  # type: ignore[arg-type]
+    stream = pikepdf.Stream(pdf, data)  # type: ignore[arg-type]
     stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-    stream.Width, stream.Height = img.size
+    stream.Width, stream.Height = size
     stream.ColorSpace = pikepdf.Name(colorspace)
     stream.BitsPerComponent = 8
     stream.Filter = pikepdf.Name.FlateDecode
+    return stream
+
+
+def _lossless(pdf: object, image: object) -> tuple[object, tuple[int, int]]:
+    img = image
+    mode = img.mode  # type: ignore[attr-defined]
+    size = img.size  # type: ignore[attr-defined]
+    smask = None
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+        mode == "P" and "transparency" in img.info  # type: ignore[attr-defined]
+    ):
+        if mode not in ("RGBA", "LA"):
+            img = img.convert("RGBA")  # type: ignore[attr-defined]
+        smask = _image_stream(pdf, _deflate_rows(img, "A"), size, "/DeviceGray")
+        target = "L" if img.mode == "LA" else "RGB"  # type: ignore[attr-defined]
+    elif mode in ("1", "L", "I;16", "I;16B", "I", "F"):
+        target = "L"
+    elif mode == "CMYK":
+        target = "CMYK"
+    else:
+        target = "RGB"
+    colorspace = {"RGB": "/DeviceRGB", "L": "/DeviceGray", "CMYK": "/DeviceCMYK"}[target]
+    stream = _image_stream(pdf, _deflate_rows(img, target), size, colorspace)
     if smask is not None:
-        stream.SMask = smask
-    return stream, img.size
+        stream.SMask = smask  # type: ignore[attr-defined]
+    return stream, size
 
 
 def _add_page(
@@ -181,72 +221,3 @@ def _add_page(
         Contents=pikepdf.Stream(pdf, content),  # type: ignore[arg-type]
     )
     pdf.pages.append(pikepdf.Page(page))  # type: ignore[attr-defined]
-
-
-def pdf_to_images(
-    source: Source,
-    out_dir: Path,
-    *,
-    fmt: str = "png",
-    dpi: int = 150,
-    pages_spec: str = "",
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-    max_pages: int | None = None,
-) -> Result:
-    """Render pages with pdfium. Each page's pixel count is capped: a huge page at a
-    high DPI is rendered at the largest DPI that fits, not at any memory cost."""
-    import pypdfium2 as pdfium
-
-    if fmt not in ("png", "jpeg"):
-        raise PdfError("bad_option", option="format", reason=N_("use png or jpeg"))
-    if not 36 <= dpi <= 600:
-        raise PdfError("bad_option", option="dpi", reason=N_("use a number from 36 to 600"))
-    opened = open_pdf(source, max_pages=max_pages)  # our checks and messages first
-    count = len(opened.pdf.pages)
-    opened.pdf.close()
-    chosen = ranges.parse(pages_spec, count) if pages_spec.strip() else list(range(count))
-    document = pdfium.PdfDocument(str(source.path), password=source.password)
-    stem = Path(source.name).stem or "page"
-    width = len(str(count))
-    outputs = []
-    try:
-        for index in chosen:
-            page = document[index]
-            w_pt, h_pt = page.get_size()
-            scale = dpi / 72.0
-            pixels = (w_pt * scale) * (h_pt * scale)
-            if pixels > max_pixels:
-                scale *= (max_pixels / pixels) ** 0.5
-            bitmap = page.render(scale=scale, rev_byteorder=True)
-            image = bitmap.to_pil()
-            target = (
-                out_dir / f"{stem}-page-{index + 1:0{width}d}.{'jpg' if fmt == 'jpeg' else 'png'}"
-            )
-            if fmt == "jpeg":
-                image.convert("RGB").save(target, "JPEG", quality=90, dpi=(dpi, dpi))
-            else:
-                image.save(target, "PNG", dpi=(dpi, dpi))
-            outputs.append(target)
-            page.close()
-    finally:
-        document.close()
-    return Result(outputs, [], {"files": len(outputs)})
-
-
-def thumbnail(source: Source, index: int, *, width: int = 200) -> bytes:
-    """One page as a small PNG for the visual organizer (one page rendered, not all)."""
-    import io
-
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(source.path), password=source.password)
-    try:
-        page = document[index]
-        w_pt, _h = page.get_size()
-        bitmap = page.render(scale=width / max(w_pt, 1.0), rev_byteorder=True)
-        buffer = io.BytesIO()
-        bitmap.to_pil().save(buffer, "PNG", optimize=False)
-        page.close()
-        return buffer.getvalue()
-    finally:
-        document.close()

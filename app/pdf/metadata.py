@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
-from app.pdf.document import Result, Source, open_pdf, save
+from app.pdf.document import Opened, Result, Source, open_pdf
+from app.pdf.job import Job
 
 FIELDS = {  # our name -> (Info key, XMP key)
     "title": ("/Title", "dc:title"),
@@ -22,8 +24,8 @@ def _text(value: object) -> str:
         return ""
 
 
-def read(source: Source, *, max_pages: int | None = None) -> dict[str, object]:
-    doc = open_pdf(source, max_pages=max_pages)
+def read(source: Source, job: Job) -> dict[str, object]:
+    doc = open_pdf(source, job)
     with doc.pdf:
         info = doc.pdf.docinfo
         result: dict[str, object] = {}
@@ -43,40 +45,57 @@ def read(source: Source, *, max_pages: int | None = None) -> dict[str, object]:
         return result
 
 
-def write(
-    source: Source,
-    output: Path,
-    *,
-    values: dict[str, str],
-    max_pages: int | None = None,
-) -> Result:
-    """Set the given fields (others stay as they are; an empty string clears one)."""
-    doc = open_pdf(source, max_pages=max_pages)
+def _pdf_date(moment: datetime) -> str:
+    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+def write(source: Source, output: Path, job: Job, *, values: dict[str, str]) -> Result:
+    """Set the fields in ``values`` (an empty string clears one); every other field,
+    Creator, Producer and CreationDate included, stays. ModDate becomes now. The XMP
+    packet, where the document has one, is kept in step."""
+    doc = open_pdf(source, job)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
     with doc.pdf:
-        with doc.pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
-            for name, value in values.items():
-                if name not in FIELDS:
-                    continue
-                info_key, xmp_key = FIELDS[name]
+        info = doc.pdf.docinfo
+        changes = {name: value for name, value in values.items() if name in FIELDS}
+        for name, value in changes.items():
+            key = FIELDS[name][0]
+            if value:
+                info[key] = value
+            elif key in info:
+                del info[key]
+        info["/ModDate"] = _pdf_date(now)
+        if "/Metadata" in doc.pdf.Root:
+            _update_xmp(doc.pdf, changes, now)
+        return _saved(doc, output)
+
+
+def _update_xmp(pdf: object, changes: dict[str, str], now: datetime) -> None:
+    try:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:  # type: ignore[attr-defined]
+            for name, value in changes.items():
+                xmp_key = FIELDS[name][1]
                 if value:
-                    doc.pdf.docinfo[info_key] = value
                     xmp[xmp_key] = [value] if xmp_key == "dc:creator" else value
-                else:
-                    if info_key in doc.pdf.docinfo:
-                        del doc.pdf.docinfo[info_key]
-                    if xmp_key in xmp:
-                        del xmp[xmp_key]
-        save(doc.pdf, output)
-        return Result([output], [source.name] if doc.repaired else [], {})
+                elif xmp_key in xmp:
+                    del xmp[xmp_key]
+            xmp["xmp:ModifyDate"] = now.isoformat()
+            xmp["xmp:MetadataDate"] = now.isoformat()
+    except Exception:  # noqa: S110 - unparseable XMP stays as it was; Info is what changed
+        pass
 
 
-def strip(source: Source, output: Path, *, max_pages: int | None = None) -> Result:
+def _saved(doc: Opened, output: Path) -> Result:
+    doc.save(output)
+    return Result([output], doc.repaired_names, {}, protected=doc.protection is not None)
+
+
+def strip(source: Source, output: Path, job: Job) -> Result:
     """Remove the Info dictionary and the XMP metadata stream."""
-    doc = open_pdf(source, max_pages=max_pages)
+    doc = open_pdf(source, job)
     with doc.pdf:
         if "/Info" in doc.pdf.trailer:
             del doc.pdf.trailer["/Info"]
         if "/Metadata" in doc.pdf.Root:
             del doc.pdf.Root["/Metadata"]
-        save(doc.pdf, output)
-        return Result([output], [source.name] if doc.repaired else [], {})
+        return _saved(doc, output)

@@ -1,9 +1,10 @@
-"""Split, reorder, remove and rotate pages.
+"""Split, reorder, remove and rotate pages, editing the document in place.
 
-``organize`` is the one primitive: a new document from chosen pages of the
-input, in a chosen order, with extra rotation per page. Keep, remove, rotate
-and the visual organizer are all special cases of it; split calls it once per
-output file.
+``organize`` is the one primitive for a single result: the input's own
+document with chosen pages in a chosen order, each with extra rotation
+(:func:`app.pdf.inplace.rearrange`). Keep, remove, rotate and the visual
+organizer are special cases of it. ``split`` makes several documents, so it
+copies each part's pages into a new one and carries the document's info.
 """
 
 from __future__ import annotations
@@ -15,123 +16,151 @@ from pathlib import Path
 from app.pdf import ranges
 from app.pdf.document import Opened, Result, Source, copy_pages, open_pdf, save
 from app.pdf.errors import N_, PdfError
+from app.pdf.inplace import rearrange
+from app.pdf.job import Job
 
 ANGLES = (0, 90, 180, 270)
+#: What a split part carries of the whole document besides its pages.
+DOCUMENT_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata")
 
 
-def _write(doc: Opened, order: Sequence[int], rotations: Mapping[int, int], output: Path) -> None:
-    import pikepdf
-
-    count = len(doc.pdf.pages)
-    if not order:
-        raise PdfError("no_pages_left")
-    for index in order:
-        if not 0 <= index < count:
-            raise PdfError("page_out_of_range", page=index + 1, count=count)
-    for angle in rotations.values():
-        if angle % 90:
-            raise PdfError("bad_option", option="angle", reason=N_("use 90, 180 or 270"))
-    with pikepdf.new() as out:
-        # A page picked twice must be two page objects; copy_pages handles repeats
-        # only when asked one index at a time.
-        for position, index in enumerate(order):
-            copy_pages(out, doc.pdf, [index])
-            extra = rotations.get(position, 0) % 360
-            if extra:
-                page = out.pages[-1]
-                page.rotate(extra, relative=True)
-        save(out, output)
+def _done(doc: Opened, output: Path, info: dict[str, object]) -> Result:
+    doc.save(output)
+    return Result([output], doc.repaired_names, info, protected=doc.protection is not None)
 
 
 def organize(
     source: Source,
     output: Path,
+    job: Job,
     *,
     order: Sequence[int] | None = None,
     rotations: Mapping[int, int] | None = None,
-    max_pages: int | None = None,
 ) -> Result:
-    """New document of pages ``order`` (0-based; None = all, as they are), each
-    turned clockwise by ``rotations[position]`` degrees more than it was."""
-    doc = open_pdf(source, max_pages=max_pages)
+    """Pages ``order`` (0-based; None = all, as they are), each turned clockwise by
+    ``rotations[position]`` degrees more than it was."""
+    if order is not None:
+        job.pages_out(len(order))
+    doc = open_pdf(source, job)
     with doc.pdf:
         chosen = list(range(len(doc.pdf.pages))) if order is None else list(order)
-        _write(doc, chosen, rotations or {}, output)
-        return Result([output], [source.name] if doc.repaired else [], {"pages": len(chosen)})
+        rearrange(doc.pdf, chosen, rotations or {})
+        return _done(doc, output, {"pages": len(chosen)})
 
 
-def select(source: Source, output: Path, spec: str, *, max_pages: int | None = None) -> Result:
-    """Keep the pages of a range like ``1-3,5`` (in that order)."""
-    count = _count(source, max_pages)
-    return organize(source, output, order=ranges.parse(spec, count), max_pages=max_pages)
+def select(source: Source, output: Path, spec: str, job: Job) -> Result:
+    """Keep the pages of a range like ``1-3,5`` (in that order, repeats allowed)."""
+    doc = open_pdf(source, job)
+    with doc.pdf:
+        order = ranges.parse(spec, len(doc.pdf.pages))
+        job.pages_out(len(order))
+        rearrange(doc.pdf, order)
+        return _done(doc, output, {"pages": len(order)})
 
 
-def remove(source: Source, output: Path, spec: str, *, max_pages: int | None = None) -> Result:
-    count = _count(source, max_pages)
-    gone = set(ranges.parse(spec, count))
-    keep = [i for i in range(count) if i not in gone]
-    return organize(source, output, order=keep, max_pages=max_pages)
+def remove(source: Source, output: Path, spec: str, job: Job) -> Result:
+    doc = open_pdf(source, job)
+    with doc.pdf:
+        count = len(doc.pdf.pages)
+        gone = set(ranges.parse(spec, count))
+        keep = [i for i in range(count) if i not in gone]
+        rearrange(doc.pdf, keep)
+        return _done(doc, output, {"pages": len(keep)})
 
 
-def rotate(
-    source: Source, output: Path, angle: int, spec: str = "", *, max_pages: int | None = None
-) -> Result:
+def rotate(source: Source, output: Path, angle: int, spec: str, job: Job) -> Result:
     """Turn the pages of ``spec`` (empty = all) clockwise by ``angle`` (90, 180, 270)."""
     if angle not in ANGLES[1:]:
         raise PdfError("bad_option", option="angle", reason=N_("use 90, 180 or 270"))
-    count = _count(source, max_pages)
-    chosen = set(ranges.parse(spec, count)) if spec.strip() else set(range(count))
-    return organize(source, output, rotations={i: angle for i in chosen}, max_pages=max_pages)
-
-
-def _count(source: Source, max_pages: int | None) -> int:
-    doc = open_pdf(source, max_pages=max_pages)
+    doc = open_pdf(source, job)
     with doc.pdf:
-        return len(doc.pdf.pages)
+        count = len(doc.pdf.pages)
+        chosen = set(ranges.parse(spec, count)) if spec.strip() else set(range(count))
+        for index in sorted(chosen):
+            doc.pdf.pages[index].rotate(angle, relative=True)
+        return _done(doc, output, {"pages": count})
+
+
+def groups_for(count: int, ranges_spec: str | None, every: int) -> list[list[int]]:
+    if ranges_spec and ranges_spec.strip():
+        return [ranges.parse(part, count) for part in ranges_spec.split(",") if part.strip()]
+    if every < 1:
+        raise PdfError("bad_option", option="every", reason=N_("use a number from 1 up"))
+    return [list(range(i, min(i + every, count))) for i in range(0, count, every)]
 
 
 def split(
     source: Source,
     out_dir: Path,
+    job: Job,
     *,
     ranges_spec: str | None = None,
-    every: int | None = None,
-    max_pages: int | None = None,
+    every: int = 1,
 ) -> Result:
-    """One file per range (``"1-3,4-6"`` → two files), per ``every`` N pages, or per page."""
-    doc = open_pdf(source, max_pages=max_pages)
+    """One file per range (``"1-3,4-6"`` → two files), per ``every`` N pages, or per page.
+
+    Files on disk get generated names; ``Result.names`` says what to call them.
+    """
+    import pikepdf
+
+    doc = open_pdf(source, job)
     stem = Path(source.name).stem or "document"
     with doc.pdf:
         count = len(doc.pdf.pages)
-        if ranges_spec and ranges_spec.strip():
-            groups = [ranges.parse(part, count) for part in ranges_spec.split(",") if part.strip()]
-        else:
-            size = every or 1
-            if size < 1:
-                raise PdfError("bad_option", option="every", reason=N_("use a number from 1 up"))
-            groups = [list(range(i, min(i + size, count))) for i in range(0, count, size)]
+        groups = groups_for(count, ranges_spec, every)
+        job.files_out(len(groups))
+        job.pages_out(sum(len(g) for g in groups))
         width = len(str(count))  # zero-padded, so the files sort in page order
         outputs: list[Path] = []
-        for group in groups:
-            if len(group) == 1:
-                label = f"{stem}-page-{group[0] + 1:0{width}d}"
-            else:
-                label = f"{stem}-pages-{group[0] + 1:0{width}d}-{group[-1] + 1:0{width}d}"
-            target = out_dir / f"{label}.pdf"
-            n = 1
-            while target in outputs:  # the same range asked for twice
+        names: list[str] = []
+        encryption = (
+            doc.protection.encryption(native=False) if doc.protection is not None else False
+        )
+        for number, group in enumerate(groups, 1):
+            job.check()
+            first, last = group[0] + 1, group[-1] + 1
+            label = (
+                f"{stem}-page-{first:0{width}d}"
+                if len(group) == 1
+                else f"{stem}-pages-{first:0{width}d}-{last:0{width}d}"
+            )
+            name, n = f"{label}.pdf", 1
+            while name in names:  # the same range asked for twice
                 n += 1
-                target = out_dir / f"{label}-{n}.pdf"
-            _write(doc, group, {}, target)
+                name = f"{label}-{n}.pdf"
+            target = out_dir / f"part-{number:05d}.pdf"
+            with pikepdf.new() as part:
+                copy_pages(part, doc.pdf, group)
+                _carry_document(doc.pdf, part)
+                save(part, target, encryption=encryption)
             outputs.append(target)
-        return Result(outputs, [source.name] if doc.repaired else [], {"files": len(outputs)})
+            names.append(name)
+        return Result(
+            outputs,
+            doc.repaired_names,
+            {"files": len(outputs)},
+            protected=doc.protection is not None,
+            names=names,
+        )
 
 
-def zip_files(paths: Sequence[Path], zip_path: Path) -> Path:
-    """Pack outputs into one download; fixed timestamps so equal inputs give equal zips."""
+def _carry_document(source: object, part: object) -> None:
+    """A part is still the same document: its info, XMP, language and intents."""
+    info = source.trailer.get("/Info")  # type: ignore[attr-defined]
+    if info is not None:
+        part.trailer.Info = part.copy_foreign(info)  # type: ignore[attr-defined]
+    for key in DOCUMENT_KEYS:
+        value = source.Root.get(key)  # type: ignore[attr-defined]
+        if value is not None:
+            part.Root[key] = part.copy_foreign(value)  # type: ignore[attr-defined]
+
+
+def zip_files(paths: Sequence[Path], names: Sequence[str], zip_path: Path) -> Path:
+    """Pack outputs into one download under ``names``; fixed timestamps, so equal
+    inputs give equal zips."""
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in paths:
-            info = zipfile.ZipInfo(path.name, date_time=(1980, 1, 1, 0, 0, 0))
+        for path, name in zip(paths, names, strict=True):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             with open(path, "rb") as src, z.open(info, "w") as dst:
                 while chunk := src.read(1 << 20):

@@ -41,6 +41,8 @@ class Options:
     max_upload_mb: int
     max_pages: int
     max_files: int
+    max_output_files: int
+    memory_budget_mb: int
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,4 +173,6 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         max_upload_mb=int(max_upload),
         max_pages=int(_env_number(env, "SHEAF_MAX_PAGES", int) or 10_000),
         max_files=int(_env_number(env, "SHEAF_MAX_FILES", int) or 200),
+        max_output_files=int(_env_number(env, "SHEAF_MAX_OUTPUT_FILES", int) or 2_000),
+        memory_budget_mb=int(_env_number(env, "SHEAF_MEMORY_BUDGET_MB", int) or 384),
     )

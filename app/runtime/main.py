@@ -65,6 +65,9 @@ def _waitress_options(options: Options) -> dict[str, object]:
         # last line behind Flask's MAX_CONTENT_LENGTH, with room for multipart framing.
         "max_request_body_size": (options.max_upload_mb + 16) * 1024 * 1024,
         "channel_timeout": 120,
+        # Keeps reading while a request is processed, so a client that went away is
+        # noticed (environ["waitress.client_disconnected"]) and its work stops.
+        "channel_request_lookahead": 5,
     }
     if options.trusted_proxy:
         extra["trusted_proxy"] = options.trusted_proxy
@@ -76,6 +79,13 @@ def _waitress_options(options: Options) -> dict[str, object]:
     return extra
 
 
+def _remove_scratch(app: object) -> None:
+    """Requests still running when the drain timed out leave their files: remove them."""
+    from app.api.workspace import remove_scratch
+
+    remove_scratch(app)  # type: ignore[arg-type]
+
+
 def _limits(options: Options) -> object:
     from app.settings import Limits
 
@@ -83,6 +93,8 @@ def _limits(options: Options) -> object:
         max_upload_bytes=options.max_upload_mb * 1024 * 1024,
         max_pages=options.max_pages,
         max_files=options.max_files,
+        max_output_files=options.max_output_files,
+        memory_budget=options.memory_budget_mb * 1024 * 1024,
     )
 
 
@@ -113,6 +125,7 @@ def run_server(options: Options, has_console: bool) -> int:
         sock,
         threads=options.threads,
         shutdown_timeout=options.shutdown_timeout,
+        stop_event=settings.stopping,
         **_waitress_options(options),
     )
     _install_signal_handlers(server.request_stop)
@@ -126,7 +139,10 @@ def run_server(options: Options, has_console: bool) -> int:
         "password required" if options.password else "open to everyone who can reach it",
     )
     console.say(f"{NAME} is running at http://{host}:{server.port}")
-    server.serve()
+    try:
+        server.serve()
+    finally:
+        _remove_scratch(app)
     log.info("stopped")
     return EXIT_OK
 
@@ -200,6 +216,7 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         sock,
         threads=options.threads,
         shutdown_timeout=options.shutdown_timeout,
+        stop_event=settings.stopping,
         **_waitress_options(options),
     )
     stop_requests.append(server.request_stop)
@@ -224,7 +241,10 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         threading.Thread(
             target=open_browser, args=(dirs.data, record.login_url), daemon=True
         ).start()
-    server.serve()
+    try:
+        server.serve()
+    finally:
+        _remove_scratch(app)
     log.info("stopped")
     return EXIT_OK
 

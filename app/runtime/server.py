@@ -79,10 +79,12 @@ class Server:
         *,
         threads: int,
         shutdown_timeout: float,
+        stop_event: threading.Event | None = None,
         **waitress_options: object,
     ) -> None:
         self.shutdown_timeout = shutdown_timeout
-        self._stop = threading.Event()
+        #: Shared with the app (``Settings.stopping``): work stops between pages.
+        self._stop = stop_event or threading.Event()
         self._use_poll = hasattr(select, "poll")
         self._waitress: BaseWSGIServer = create_server(
             app,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import signal
 import socket
 import struct
 import zlib
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from support import Sheaf, wait_until
+from support import Sheaf, scratch_entries, wait_until
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 LOCKED = "005-libreoffice-writer-password/libreoffice-writer-password.pdf"
@@ -123,8 +124,9 @@ def test_not_an_image(api):
 
 
 def _temp_entries(sheaf: Sheaf) -> list[Path]:
-    root = sheaf.data_dir / "cache" / "sheaf-tmp"
-    return list(root.iterdir()) if root.exists() else []
+    folders = list((sheaf.data_dir / "cache").glob("sheaf-scratch-*"))
+    assert len(folders) == 1, folders  # the running Sheaf's private scratch folder
+    return scratch_entries(sheaf.data_dir / "cache")
 
 
 def test_temp_files_are_removed_after_requests(api, pdf_file, desktop_shared):
@@ -179,14 +181,21 @@ def test_too_large_upload_is_413_with_the_limit(small_limit):
 
 
 def test_leftovers_from_a_crash_are_cleaned_at_start(tmp_path):
-    leftover = tmp_path / "root" / "cache" / "sheaf-tmp" / "req-0123456789abcdef"
-    leftover.mkdir(parents=True)
+    """A killed Sheaf's scratch folder goes at the next start, however new it is."""
+    first = Sheaf.start(data_dir=tmp_path / "root")
+    folders = list((tmp_path / "root" / "cache").glob("sheaf-scratch-*"))
+    assert len(folders) == 1
+    leftover = folders[0] / "req-0123456789abcdef"
+    leftover.mkdir()
     (leftover / "half-written.pdf").write_bytes(b"%PDF-1.4 ...")
-    sheaf = Sheaf.start(data_dir=tmp_path / "root")
+    first.stop(signal.SIGKILL)
+    assert leftover.exists()
+    second = Sheaf.start(data_dir=tmp_path / "root")
     try:
-        assert not leftover.exists()
+        assert not folders[0].exists()
+        assert len(list((tmp_path / "root" / "cache").glob("sheaf-scratch-*"))) == 1
     finally:
-        sheaf.stop()
+        second.stop()
 
 
 def test_too_many_pages_and_files(tmp_path, samples):

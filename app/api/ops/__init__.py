@@ -1,0 +1,6 @@
+"""The API's operations, one module per family; importing this declares them all.
+
+The order here is the order of the OpenAPI document.
+"""
+
+from app.api.ops import documents, images, pages  # noqa: F401

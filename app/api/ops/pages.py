@@ -1,0 +1,201 @@
+"""Operations on pages: merge, split, organize, select, remove, rotate."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from app.api.declare import (
+    ONE_PDF,
+    PAGES,
+    PASSWORD,
+    PDF,
+    ZIP,
+    Context,
+    FileOut,
+    many_out,
+    one,
+    operation,
+    pdf_out,
+    stem,
+)
+from app.api.inputs import Field, InputError, Inputs
+from app.pdf import pages
+from app.pdf.document import Source
+
+
+@operation(
+    "merge",
+    "Merge PDFs in the given order (the first file's details and protection are kept)",
+    [
+        Field("files", "files", "PDFs to merge, in order.", required=True),
+        Field(
+            "passwords",
+            "password",
+            "Passwords for protected files, one per line, in the same order as the files.",
+            max_length=10000,
+        ),
+    ],
+    (PDF,),
+)
+def merge(inputs: Inputs, ctx: Context) -> FileOut:
+    from app.pdf.merge import merge as run
+
+    sources: list[Source] = inputs["files"]
+    passwords = (inputs.values.get("passwords") or "").split("\n")
+    for source, password in zip(sources, passwords, strict=False):
+        source.password = password or None
+    result = run(sources, ctx.workspace.outputs / "merged.pdf", ctx.job)
+    return pdf_out(result, f"{stem(sources[0])}-merged.pdf")
+
+
+@operation(
+    "split",
+    "Split a PDF into several files (a zip)",
+    [
+        ONE_PDF,
+        PASSWORD,
+        Field(
+            "mode", "string", "How to split.", default="single", enum=("single", "every", "ranges")
+        ),
+        Field(
+            "every",
+            "integer",
+            "Pages per file when mode is every.",
+            default=2,
+            minimum=1,
+            maximum=100000,
+        ),
+        Field("ranges", "string", "Comma-separated ranges, one file each, when mode is ranges."),
+    ],
+    (ZIP, PDF),
+)
+def split(inputs: Inputs, ctx: Context) -> FileOut:
+    source = one(inputs)
+    mode = inputs["mode"]
+    if mode == "ranges" and not (inputs["ranges"] or "").strip():
+        raise InputError("missing_field", _("Please fill in “%(field)s”.", field="ranges"))
+    result = pages.split(
+        source,
+        ctx.workspace.outputs,
+        ctx.job,
+        ranges_spec=inputs["ranges"] if mode == "ranges" else None,
+        every=inputs["every"] if mode == "every" else 1,
+    )
+    return many_out(result, ctx, f"{stem(source)}-split.zip", PDF)
+
+
+def _numbers(text: str, name: str, limit: int) -> list[int]:
+    parts = [part for part in text.replace(" ", "").split(",") if part != ""]
+    if len(parts) > limit:
+        from app.pdf.errors import PdfError
+
+        raise PdfError("too_many_pages", count=len(parts), limit=limit)
+    try:
+        return [int(part) for part in parts]
+    except ValueError:
+        raise InputError(
+            "bad_field", _("“%(field)s” must be a list of whole numbers.", field=name)
+        ) from None
+
+
+@operation(
+    "organize",
+    "Reorder, remove and rotate pages",
+    [
+        ONE_PDF,
+        PASSWORD,
+        Field(
+            "order",
+            "string",
+            "Pages to keep, 1-based, in their new order: 3,1,2.",
+            required=True,
+            max_length=100000,
+        ),
+        Field(
+            "rotations",
+            "string",
+            "Extra clockwise turn per kept page (0, 90, 180, 270).",
+            max_length=100000,
+        ),
+    ],
+    (PDF,),
+)
+def organize(inputs: Inputs, ctx: Context) -> FileOut:
+    source = one(inputs)
+    order = _numbers(inputs["order"], "order", ctx.job.max_pages)
+    turns = (
+        _numbers(inputs["rotations"], "rotations", ctx.job.max_pages) if inputs["rotations"] else []
+    )
+    if turns and len(turns) != len(order):
+        raise InputError(
+            "bad_field", _("“%(field)s” needs one number per page.", field="rotations")
+        )
+    result = pages.organize(
+        source,
+        ctx.workspace.outputs / "organized.pdf",
+        ctx.job,
+        order=[n - 1 for n in order],
+        rotations={i: t for i, t in enumerate(turns) if t},
+    )
+    return pdf_out(result, f"{stem(source)}-organized.pdf")
+
+
+@operation(
+    "select",
+    "Keep only some pages",
+    [
+        ONE_PDF,
+        PASSWORD,
+        Field("pages", "string", "Pages to keep: 1-3,5,8- or last.", required=True),
+    ],
+    (PDF,),
+)
+def select(inputs: Inputs, ctx: Context) -> FileOut:
+    source = one(inputs)
+    result = pages.select(source, ctx.workspace.outputs / "pages.pdf", inputs["pages"], ctx.job)
+    return pdf_out(result, f"{stem(source)}-pages.pdf")
+
+
+@operation(
+    "remove",
+    "Remove pages",
+    [
+        ONE_PDF,
+        PASSWORD,
+        Field("pages", "string", "Pages to remove: 1-3,5,8- or last.", required=True),
+    ],
+    (PDF,),
+)
+def remove(inputs: Inputs, ctx: Context) -> FileOut:
+    source = one(inputs)
+    result = pages.remove(source, ctx.workspace.outputs / "pages.pdf", inputs["pages"], ctx.job)
+    return pdf_out(result, f"{stem(source)}-without-pages.pdf")
+
+
+@operation(
+    "rotate",
+    "Rotate pages",
+    [
+        ONE_PDF,
+        PASSWORD,
+        PAGES,
+        Field(
+            "angle",
+            "string",
+            "Clockwise turn in degrees.",
+            default="90",
+            enum=("90", "180", "270"),
+        ),
+    ],
+    (PDF,),
+)
+def rotate(inputs: Inputs, ctx: Context) -> FileOut:
+    source = one(inputs)
+    result = pages.rotate(
+        source,
+        ctx.workspace.outputs / "rotated.pdf",
+        int(inputs["angle"]),
+        inputs["pages"] or "",
+        ctx.job,
+    )
+    return pdf_out(result, f"{stem(source)}-rotated.pdf")

@@ -1,0 +1,148 @@
+"""Pages as pictures, with pdfium: PDF to images, and the organizer's thumbnails.
+
+pdfium is not thread-safe, not even across different documents, and waitress
+serves requests from several threads. Every call into it goes through
+:data:`PDFIUM` (one process-wide lock), held for one page at a time so that
+two requests take turns instead of one waiting for the other's whole file.
+Encoding the PNG or JPEG happens outside the lock.
+
+Every render is checked before pdfium allocates its bitmap: at most the job's
+pixel budget and :data:`~app.pdf.job.MAX_RENDER_SIDE` a side; a page that
+would be larger is a clear error that names the limit. Streams and images
+are checked for decompression bombs when the document is opened.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from app.pdf import ranges
+from app.pdf.document import Result, Source, open_pdf
+from app.pdf.errors import N_, PdfError
+from app.pdf.job import MAX_RENDER_SIDE, Job
+
+PDFIUM = threading.RLock()
+DPI_RANGE = (36, 600)
+THUMBNAIL_TALLEST = 4  # a thumbnail is at most this many times as tall as it is wide
+
+
+@contextmanager
+def _document(source: Source) -> Iterator[Any]:
+    import pypdfium2 as pdfium
+
+    with PDFIUM:
+        document = pdfium.PdfDocument(str(source.path), password=source.password)
+    try:
+        yield document
+    finally:
+        with PDFIUM:
+            document.close()
+
+
+def _render(document: Any, index: int, scale_x: float, job: Job, fit_height: int = 0) -> Any:
+    """Render page ``index`` at ``scale_x`` (pixels per point); return a PIL image.
+
+    ``fit_height``: shrink further so the image is at most this tall (thumbnails).
+    """
+    with PDFIUM:
+        page = document[index]
+        try:
+            w_pt, h_pt = page.get_size()
+            scale = scale_x
+            if fit_height and h_pt * scale > fit_height:
+                scale = fit_height / max(h_pt, 1.0)
+            width, height = round(w_pt * scale), round(h_pt * scale)
+            if width * height > job.max_render_pixels or max(width, height) > MAX_RENDER_SIDE:
+                raise PdfError(
+                    "render_too_large",
+                    page=index + 1,
+                    width=width,
+                    height=height,
+                    limit=job.max_render_pixels // 1_000_000,
+                    side=MAX_RENDER_SIDE,
+                )
+            bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
+            image = bitmap.to_pil()
+            bitmap.close()
+            return image
+        finally:
+            page.close()
+
+
+def pdf_to_images(
+    source: Source,
+    out_dir: Path,
+    job: Job,
+    *,
+    fmt: str = "png",
+    dpi: int = 150,
+    pages_spec: str = "",
+) -> Result:
+    """Render the chosen pages at ``dpi``; one image file per page."""
+    if fmt not in ("png", "jpeg"):
+        raise PdfError("bad_option", option="format", reason=N_("use png or jpeg"))
+    if not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
+        raise PdfError("bad_option", option="dpi", reason=N_("use a number from 36 to 600"))
+    opened = open_pdf(source, job, decodes=True)  # our checks and messages first
+    count = len(opened.pdf.pages)
+    opened.pdf.close()
+    chosen = ranges.parse(pages_spec, count) if pages_spec.strip() else list(range(count))
+    job.files_out(len(chosen))
+    stem = Path(source.name).stem or "page"
+    width = len(str(count))
+    suffix = "jpg" if fmt == "jpeg" else "png"
+    outputs: list[Path] = []
+    names: list[str] = []
+    with _document(source) as document:
+        for index in chosen:
+            job.check()
+            image = _render(document, index, dpi / 72.0, job)
+            target = out_dir / f"image-{len(outputs) + 1:05d}.{suffix}"
+            if fmt == "jpeg":
+                image.convert("RGB").save(target, "JPEG", quality=90, dpi=(dpi, dpi))
+            else:
+                image.save(target, "PNG", dpi=(dpi, dpi))
+            image.close()
+            outputs.append(target)
+            name = f"{stem}-page-{index + 1:0{width}d}.{suffix}"
+            names.append(name if name not in names else f"{Path(name).stem}-{len(names)}.{suffix}")
+    return Result(outputs, [], {"files": len(outputs)}, names=names)
+
+
+def thumbnails(source: Source, job: Job, *, width: int = 160) -> dict[str, Any]:
+    """Every page as a small PNG with its size and rotation, for the page organizer.
+
+    The document is opened once per request (by qpdf for the facts, by pdfium
+    for the pictures), and work stops between pages when nobody waits.
+    """
+    doc = open_pdf(source, job, decodes=True)
+    with doc.pdf:
+        pages = []
+        for index, page in enumerate(doc.pdf.pages):
+            box = page.mediabox
+            pages.append(
+                {
+                    "index": index,
+                    "width": float(box[2]) - float(box[0]),
+                    "height": float(box[3]) - float(box[1]),
+                    "rotation": int(page.obj.get("/Rotate", 0)) % 360,
+                }
+            )
+    with _document(source) as document:
+        for entry in pages:
+            job.check()
+            w_pt = max(entry["width"], 1.0)
+            image = _render(
+                document, entry["index"], width / w_pt, job, fit_height=width * THUMBNAIL_TALLEST
+            )
+            buffer = io.BytesIO()
+            image.save(buffer, "PNG", optimize=False)
+            image.close()
+            entry["image"] = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return {"pages": pages, "count": len(pages)}
