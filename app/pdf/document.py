@@ -165,6 +165,7 @@ def save(pdf: pikepdf.Pdf, output: Path, **options: object) -> None:
     import pikepdf
 
     options.setdefault("encryption", False)
+    options.setdefault("fix_metadata_version", False)  # the XMP packet stays as it was
     if options["encryption"] is False:
         options.setdefault("stream_decode_level", pikepdf.StreamDecodeLevel.none)
     else:  # pikepdf decides decoding itself when it encrypts; open_pdf checked the streams

@@ -12,12 +12,16 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.pdf import ranges
 from app.pdf.document import Opened, Result, Source, copy_pages, open_pdf, save
 from app.pdf.errors import N_, PdfError
 from app.pdf.inplace import rearrange
 from app.pdf.job import Job
+
+if TYPE_CHECKING:
+    import pikepdf
 
 ANGLES = (0, 90, 180, 270)
 #: What a split part carries of the whole document besides its pages.
@@ -144,15 +148,24 @@ def split(
         )
 
 
-def _carry_document(source: object, part: object) -> None:
+def _carry_document(source: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
     """A part is still the same document: its info, XMP, language and intents."""
-    info = source.trailer.get("/Info")  # type: ignore[attr-defined]
+    import pikepdf
+
+    def copy(value: pikepdf.Object) -> pikepdf.Object:
+        if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+            if not value.is_indirect:
+                value = source.make_indirect(value)
+            return part.copy_foreign(value)
+        return value
+
+    info = source.trailer.get("/Info")
     if info is not None:
-        part.trailer.Info = part.copy_foreign(info)  # type: ignore[attr-defined]
+        part.trailer.Info = copy(info)
     for key in DOCUMENT_KEYS:
-        value = source.Root.get(key)  # type: ignore[attr-defined]
+        value = source.Root.get(key)
         if value is not None:
-            part.Root[key] = part.copy_foreign(value)  # type: ignore[attr-defined]
+            part.Root[key] = copy(value)
 
 
 def zip_files(paths: Sequence[Path], names: Sequence[str], zip_path: Path) -> Path:
