@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import struct
 import subprocess
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -33,3 +35,27 @@ def qpdf_ok(data: bytes, tmp_path: Path, password: str = "") -> None:
         args.insert(1, f"--password={password}")
     result = subprocess.run(args, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def error_of(r: requests.Response, status: int, code: str) -> str:
+    """Assert ``r`` is the error ``code`` with ``status``; return its message."""
+    assert r.status_code == status, r.text[:300]
+    body = r.json()
+    assert body["error"] == code
+    assert "Traceback" not in body["message"]
+    return body["message"]
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG that claims to be enormous: a decompression bomb's calling card."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    body = struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    idat = zlib.compress(b"\0" * 100)
+    body += (
+        struct.pack(">I", len(idat))
+        + b"IDAT"
+        + idat
+        + struct.pack(">I", zlib.crc32(b"IDAT" + idat))
+    )
+    return b"\x89PNG\r\n\x1a\n" + body + b"\0\0\0\0IEND\xaeB`\x82"
