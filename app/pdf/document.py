@@ -174,11 +174,18 @@ def save(pdf: pikepdf.Pdf, output: Path, **options: object) -> None:
     pdf.save(output, **options)
 
 
-def copy_pages(target: pikepdf.Pdf, source: pikepdf.Pdf, pages: list[int] | None = None) -> None:
+def copy_pages(
+    target: pikepdf.Pdf,
+    source: pikepdf.Pdf,
+    pages: list[int] | None = None,
+    *,
+    outlines: bool = True,
+) -> None:
     """Append ``pages`` (0-based; None = all) of ``source`` to ``target``, with the form
-    fields, named destinations and bookmarks that belong to them where pikepdf can."""
+    fields, named destinations, layers and (``outlines``) bookmarks that belong to them
+    where pikepdf can."""
     if hasattr(target, "add_pages_from"):  # pikepdf >= 10.18
-        target.add_pages_from(source, pages)
+        target.add_pages_from(source, pages, outlines="preserve" if outlines else "ignore")
         return
     import warnings
 

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     import pikepdf
 
 ANGLES = (0, 90, 180, 270)
+#: Up to this many parts each carry the bookmarks that lead into it (a book split into
+#: chapters). pikepdf walks the whole outline for every part, so page-by-page splits
+#: of a long bookmarked document skip them: 1,000 parts took 23.7 s instead of 2.5 s.
+BOOKMARKED_PARTS = 20
 #: What a split part carries of the whole document besides its pages.
 DOCUMENT_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata")
 
@@ -103,7 +107,10 @@ def split(
 ) -> Result:
     """One file per range (``"1-3,4-6"`` → two files), per ``every`` N pages, or per page.
 
-    Files on disk get generated names; ``Result.names`` says what to call them.
+    Each part carries the document's info, XMP, language and output intents, its
+    pages' form fields and named destinations, and (up to :data:`BOOKMARKED_PARTS`
+    parts) their bookmarks. Files on disk get generated names; ``Result.names``
+    says what to call them.
     """
     import pikepdf
 
@@ -113,6 +120,7 @@ def split(
         count = len(doc.pdf.pages)
         groups = groups_for(count, ranges_spec, every)
         job.files_out(len(groups))
+        few = len(groups) <= BOOKMARKED_PARTS
         job.pages_out(sum(len(g) for g in groups))
         width = len(str(count))  # zero-padded, so the files sort in page order
         outputs: list[Path] = []
@@ -134,7 +142,7 @@ def split(
                 name = f"{label}-{n}.pdf"
             target = out_dir / f"part-{number:05d}.pdf"
             with pikepdf.new() as part:
-                copy_pages(part, doc.pdf, group)
+                copy_pages(part, doc.pdf, group, outlines=few)
                 _carry_document(doc.pdf, part)
                 save(part, target, encryption=encryption)
             outputs.append(target)
@@ -170,11 +178,12 @@ def _carry_document(source: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
 
 def zip_files(paths: Sequence[Path], names: Sequence[str], zip_path: Path) -> Path:
     """Pack outputs into one download under ``names``; fixed timestamps, so equal
-    inputs give equal zips."""
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+    inputs give equal zips. PDFs and images are compressed already, so they are
+    stored: deflating them again took a third of a 1,000-page split's time."""
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_STORED) as z:
         for path, name in zip(paths, names, strict=True):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             with open(path, "rb") as src, z.open(info, "w") as dst:
                 while chunk := src.read(1 << 20):
                     dst.write(chunk)
