@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
 
 def init_app(app: object) -> None:
     from app.api import routes, workspace
 
+    bp = Blueprint("api", __name__, url_prefix="/api/v1")  # one per app: tests make several
     routes.register(bp)
     app.register_blueprint(bp)  # type: ignore[attr-defined]
     workspace.init_app(app)  # type: ignore[arg-type]

@@ -1,8 +1,11 @@
 """The tool pages people use: one declaration per tool, one generic page and script.
 
-Each tool names the API operation it calls (:mod:`app.api.operations`) and
-the options it shows; ``tools/tool.html`` and ``static/js/tools.js`` render
-and drive them all. The visual page organizer has its own page and script.
+Each tool names the API operation it calls (declared in :mod:`app.api.ops`)
+and which of its fields it shows, with labels and help in the person's
+language. Defaults, limits, choices and whether a field is required come from
+the operation's declaration (:meth:`Tool.shown`), so the page and the API
+cannot disagree. ``tools/tool.html`` and ``static/js/tools.js`` render and
+drive them all. The visual page organizer has its own page and script.
 """
 
 from __future__ import annotations
@@ -20,14 +23,36 @@ IMAGE_ACCEPT = ".jpg,.jpeg,.png,.tif,.tiff,.webp,image/jpeg,image/png,image/tiff
 
 @dataclass(frozen=True)
 class Option:
+    """A field of the tool's operation as the page shows it (label, help, choice labels)."""
+
     name: str
     label: object
     kind: str = "text"  # text, number, password, select, checkbox
-    choices: tuple[tuple[str, object], ...] = ()
-    default: str = ""
+    choices: tuple[tuple[str, object], ...] = ()  # labels for the field's values
     help: object = ""
-    required: bool = False
     placeholder: str = ""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An option with what the operation declares: what the template renders."""
+
+    name: str
+    label: object
+    kind: str
+    choices: tuple[tuple[str, object], ...]
+    default: str
+    help: object
+    required: bool
+    placeholder: str
+    minimum: int | None
+    maximum: int | None
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -44,8 +69,34 @@ class Tool:
     password: bool = True  # offer "password, if the PDF is protected"
     result: str = "file"  # file or metadata
 
+    def shown(self) -> list[Shown]:
+        from app.api.declare import find
+
+        operation = find(self.operation)
+        shown = []
+        for opt in self.options:
+            declared = operation.field(opt.name)
+            labels = dict(opt.choices)
+            choices = tuple((v, labels.get(v, v)) for v in declared.enum) if declared.enum else ()
+            shown.append(
+                Shown(
+                    name=opt.name,
+                    label=opt.label,
+                    kind=opt.kind,
+                    choices=choices,
+                    default=_text(declared.default),
+                    help=opt.help,
+                    required=declared.required,
+                    placeholder=opt.placeholder,
+                    minimum=declared.minimum,
+                    maximum=declared.maximum,
+                )
+            )
+        return shown
+
 
 PAGES_HELP = _l("For example 1-3,5,8- or last. Empty means all pages.")
+WHICH_PAGES_HELP = _l("Which pages, for example 2 or 4-5, or last.")
 
 TOOLS: tuple[Tool, ...] = (
     Tool(
@@ -74,9 +125,8 @@ TOOLS: tuple[Tool, ...] = (
                     ("every", _l("Every few pages")),
                     ("ranges", _l("By page ranges")),
                 ),
-                "single",
             ),
-            Option("every", _l("Pages per file"), "number", default="2"),
+            Option("every", _l("Pages per file"), "number"),
             Option(
                 "ranges",
                 _l("Page ranges, one file each"),
@@ -108,7 +158,6 @@ TOOLS: tuple[Tool, ...] = (
                     ("180", _l("180°")),
                     ("270", _l("90° anticlockwise")),
                 ),
-                "90",
             ),
             Option("pages", _l("Pages"), help=PAGES_HELP, placeholder="1-3,5"),
         ),
@@ -120,9 +169,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("Take pages out of a PDF."),
         "remove",
         options=(
-            Option(
-                "pages", _l("Pages to delete"), help=PAGES_HELP, required=True, placeholder="2,4-5"
-            ),
+            Option("pages", _l("Pages to delete"), help=WHICH_PAGES_HELP, placeholder="2,4-5"),
         ),
     ),
     Tool(
@@ -131,9 +178,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("Extract pages"),
         _l("Keep only the pages you need."),
         "extract",
-        options=(
-            Option("pages", _l("Pages to keep"), help=PAGES_HELP, required=True, placeholder="1-3"),
-        ),
+        options=(Option("pages", _l("Pages to keep"), help=WHICH_PAGES_HELP, placeholder="1-3"),),
     ),
     Tool(
         "compress",
@@ -152,7 +197,6 @@ TOOLS: tuple[Tool, ...] = (
                     ("medium", _l("Medium: good for screens")),
                     ("high", _l("High: smallest file")),
                 ),
-                "lossless",
             ),
         ),
     ),
@@ -164,10 +208,10 @@ TOOLS: tuple[Tool, ...] = (
         "protect",
         password=False,
         options=(
-            Option("new_password", _l("New password"), "password", required=True),
-            Option("allow_print", _l("Allow printing"), "checkbox", default="true"),
-            Option("allow_copy", _l("Allow copying text"), "checkbox", default="true"),
-            Option("allow_modify", _l("Allow changes"), "checkbox", default="true"),
+            Option("new_password", _l("New password"), "password"),
+            Option("allow_print", _l("Allow printing"), "checkbox"),
+            Option("allow_copy", _l("Allow copying text"), "checkbox"),
+            Option("allow_modify", _l("Allow changes"), "checkbox"),
             Option("current_password", _l("Current password, if it has one"), "password"),
         ),
     ),
@@ -178,7 +222,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("Unlock a PDF you have the password for."),
         "unlock",
         password=False,
-        options=(Option("password", _l("Password"), "password", required=True),),
+        options=(Option("password", _l("Password"), "password"),),
     ),
     Tool(
         "metadata",
@@ -221,7 +265,6 @@ TOOLS: tuple[Tool, ...] = (
                     ("a4", "A4"),
                     ("letter", "Letter"),
                 ),
-                "fit",
             ),
         ),
     ),
@@ -232,8 +275,8 @@ TOOLS: tuple[Tool, ...] = (
         _l("Save pages as PNG or JPEG pictures."),
         "topng",
         options=(
-            Option("format", _l("Format"), "select", (("png", "PNG"), ("jpeg", "JPEG")), "png"),
-            Option("dpi", _l("Resolution (DPI)"), "number", default="150"),
+            Option("format", _l("Format"), "select", (("png", "PNG"), ("jpeg", "JPEG"))),
+            Option("dpi", _l("Resolution (DPI)"), "number"),
             Option("pages", _l("Pages"), help=PAGES_HELP),
         ),
     ),
