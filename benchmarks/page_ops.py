@@ -13,13 +13,11 @@ Run with ``uv run python benchmarks/page_ops.py``; prints times and ratios.
 from __future__ import annotations
 
 import argparse
-import io
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 import pikepdf
@@ -28,6 +26,8 @@ from _common import REPO, median
 from PIL import Image
 
 sys.path.insert(0, str(REPO / "tests"))
+from hostile_inputs import flate_bomb, huge_page
+
 from support import Sheaf, samples_dir
 
 SOURCE = "009-pdflatex-geotopo/GeoTopo-komprimiert.pdf"
@@ -122,28 +122,6 @@ def speed(work: Path, runs: int) -> None:
         )
     finally:
         sheaf.stop()
-
-
-def flate_bomb(decoded_mb: int) -> bytes:
-    compressor = zlib.compressobj(9)
-    block = b"\n" * MB
-    data = b"".join(compressor.compress(block) for _ in range(decoded_mb)) + compressor.flush()
-    pdf = pikepdf.new()
-    page = pdf.add_blank_page(page_size=(200, 200))
-    stream = pikepdf.Stream(pdf, data)
-    stream.Filter = pikepdf.Name.FlateDecode
-    page.obj.Contents = pdf.make_indirect(stream)
-    out = io.BytesIO()
-    pdf.save(out, compress_streams=False)
-    return out.getvalue()
-
-
-def huge_page() -> bytes:
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(14400, 14400))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
 
 
 def big_png(work: Path, side: int) -> Path:

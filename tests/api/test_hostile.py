@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from pathlib import Path
 
 import pikepdf
 import pytest
 import requests
+from hostile_inputs import flate_bomb, huge_page
 from pdfcheck import error_of as _err
 from pdfcheck import open_result
 from pdfcheck import png_header_only as _png_header_only
@@ -22,30 +22,6 @@ from PIL import Image
 from support import Sheaf
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
-
-
-def flate_bomb(decoded_mb: int) -> bytes:
-    """A small PDF whose one content stream inflates to ``decoded_mb`` MB."""
-    compressor = zlib.compressobj(9)
-    zeros = b"\n" * (1 << 20)
-    data = b"".join(compressor.compress(zeros) for _ in range(decoded_mb)) + compressor.flush()
-    pdf = pikepdf.new()
-    page = pdf.add_blank_page(page_size=(200, 200))
-    stream = pikepdf.Stream(pdf, data)
-    stream.Filter = pikepdf.Name.FlateDecode
-    page.obj.Contents = pdf.make_indirect(stream)
-    out = io.BytesIO()
-    pdf.save(out, compress_streams=False)
-    return out.getvalue()
-
-
-def huge_page() -> bytes:
-    """One 200 x 200 inch page (the largest PDF allows) in under 2 KB."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(14400, 14400))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
