@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,8 @@ class Dirs:
         for path in (self.data, self.config, self.cache, self.logs):
             try:
                 path.mkdir(parents=True, exist_ok=True, mode=0o700)
-                probe = path / ".write-test"
+                # Per process: two launches at once must not delete each other's probe.
+                probe = path / f".write-test-{os.getpid()}"
                 probe.write_bytes(b"")
                 probe.unlink()
             except OSError as exc:

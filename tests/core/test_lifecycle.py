@@ -102,8 +102,8 @@ def test_two_simultaneous_launches_give_one_server(tmp_path: Path):
         assert len(exited) == 1
         loser = exited[0]
         winner = next(p for p in procs if p is not loser)
-        assert loser.returncode == 0
         out = loser.stdout.read()
+        assert loser.returncode == 0, out
         url = re.search(r"already running at (\S+)", out).group(1)
         assert _record(root)["pid"] == winner.pid
         assert requests.get(url, timeout=10).status_code == 200
