@@ -130,6 +130,8 @@ def _view(op: Operation) -> Callable[[], Response]:
             return error_response(status, exc.code, pdf_error_message(exc))
         except Cancelled:
             workspace.cleanup()
+            why = "the server is stopping" if s.stopping.is_set() else "the client went away"
+            log.info("operation %s stopped early: %s", op.name, why)
             return error_response(503, "stopping", _("Sheaf is stopping. Please try again."))
         except HTTPException:
             workspace.cleanup()
