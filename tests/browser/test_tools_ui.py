@@ -8,6 +8,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pdfcheck import page_texts
+from playwright.sync_api import expect
 
 from support import Sheaf
 
@@ -91,6 +92,39 @@ def test_split_into_single_pages(page, samples):
 
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert len(z.namelist()) == 4
+
+
+def test_details_show_at_once_and_only_the_change_is_saved(page, samples):
+    """Choosing a file shows its details; saving a new title keeps the author and the rest."""
+    xmp = "008-reportlab-inline-image/inline-image.pdf"  # title, author, subject
+    with pikepdf.open(samples / xmp) as original:
+        before = {str(k): str(v) for k, v in original.docinfo.items()}
+    assert before.get("/Author")
+    open_tool(page, "Title and author")
+    page.set_input_files("#file-input", str(samples / xmp))
+    expect(page.locator("#opt-title")).to_have_value(before["/Title"])
+    expect(page.locator("#opt-author")).to_have_value(before["/Author"])
+    page.fill("#opt-title", "新的标题")
+    data = _download(page, lambda: page.click("#run-button"))
+    with pikepdf.open(io.BytesIO(data)) as edited:
+        after = {str(k): str(v) for k, v in edited.docinfo.items()}
+    assert after["/Title"] == "新的标题"
+    for key in ("/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate"):
+        assert after.get(key) == before.get(key), key
+    assert after["/ModDate"] != before["/ModDate"]
+
+
+def test_a_protected_result_says_it_keeps_its_password(page, samples):
+    open_tool(page, "Rotate pages")
+    page.set_input_files(
+        "#file-input",
+        str(samples / "005-libreoffice-writer-password/libreoffice-writer-password.pdf"),
+    )
+    page.fill("#opt-password", "openpassword")
+    data = _download(page, lambda: page.click("#run-button"))
+    with pytest.raises(pikepdf.PasswordError):
+        pikepdf.open(io.BytesIO(data))
+    page.wait_for_selector("#result:has-text('keeps its password')")
 
 
 def test_page_organizer_reorder_rotate_delete(page, samples):

@@ -60,6 +60,7 @@
       if (multiple) { files.push(file); } else { files = [file]; }
     });
     render();
+    if (form.dataset.result === "metadata") { readDetails(); }
   });
 
   if (multiple && window.Sortable) {
@@ -71,10 +72,23 @@
     });
   }
 
-  var formData = function () {
+  /* The details tool sends only what the person changed: a field not sent stays as it
+   * is in the file, a field sent empty is cleared. The current details are read as
+   * soon as a file is chosen and remembered here. */
+  var DETAILS = ["title", "author", "subject", "keywords"];
+  var current = null;
+
+  var formData = function (all) {
     var data = new FormData(form);
     data.delete(field);
     files.forEach(function (file) { data.append(field, file, file.name); });
+    if (form.dataset.result === "metadata" && !all) {
+      DETAILS.forEach(function (key) {
+        var value = data.get(key) || "";
+        var before = current ? current[key] || "" : "";
+        if (value === before) { data.delete(key); }
+      });
+    }
     return data;
   };
 
@@ -95,22 +109,27 @@
         .replace("{before}", window.Sheaf.humanSize(+before))
         .replace("{after}", window.Sheaf.humanSize(+after)) : "";
       var repaired = xhr.getResponseHeader("X-Sheaf-Repaired");
-      if (repaired) { note += " " + msg("repaired").replace("{names}", repaired); }
+      if (repaired) {
+        var names = repaired.split(",").map(decodeURIComponent).join(", ");
+        note += " " + msg("repaired").replace("{names}", names);
+      }
+      if (xhr.getResponseHeader("X-Sheaf-Protected") === "kept") {
+        note += " " + msg("protected");
+      }
       ui.deliver(xhr, note);
     });
   });
 
   var readButton = document.getElementById("read-button");
-  if (readButton) {
-    readButton.addEventListener("click", function () {
-      if (!ready()) { return; }
-      ui.send(readButton.dataset.endpoint, formData(), false, function (xhr) {
-        var body = JSON.parse(xhr.responseText);
-        ["title", "author", "subject", "keywords"].forEach(function (key) {
-          var el = document.getElementById("opt-" + key);
-          if (el) { el.value = body[key] || ""; }
-        });
+  var readDetails = function () {
+    if (!readButton || !ready()) { return; }
+    ui.send(readButton.dataset.endpoint, formData(true), false, function (xhr) {
+      current = JSON.parse(xhr.responseText);
+      DETAILS.forEach(function (key) {
+        var el = document.getElementById("opt-" + key);
+        if (el) { el.value = current[key] || ""; }
       });
     });
-  }
+  };
+  if (readButton) { readButton.addEventListener("click", readDetails); }
 })();
