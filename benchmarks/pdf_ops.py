@@ -4,6 +4,8 @@
 2. Split a 1,000-page PDF into single pages.
 3. Peak memory (VmHWM) of the Sheaf server while 8 clients upload 100 MB each at
    once: uploads must stream to disk, so the peak should stay far below 800 MB.
+4. With ``--all``: the in-place page jobs on 2,340 pages against qpdf and the memory
+   under hostile inputs, from ``page_ops.py``.
 
 Prints times and ratios (Sheaf / reference); run with
 ``uv run python benchmarks/pdf_ops.py``. Inputs are made from a shared sample.
@@ -141,6 +143,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--upload-mb", type=int, default=100)
+    p.add_argument("--all", action="store_true", help="also run page_ops.py's measurements")
     args = p.parse_args()
     work = Path(tempfile.mkdtemp(prefix="sheaf-bench-"))
     try:
@@ -199,6 +202,11 @@ def main() -> None:
             )
         finally:
             sheaf.stop()
+        if args.all:
+            import page_ops
+
+            page_ops.speed(work, args.runs)
+            page_ops.memory(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
