@@ -8,9 +8,12 @@ Four checks run before each request, in this order:
    own name as Host).
 2. **Authentication** – desktop: the per-launch token, as a ``Bearer`` header,
    as ``?token=`` once (exchanged for an HttpOnly, SameSite=Strict cookie), or
-   as that cookie. Server: open, or a shared password (login page, cookie, or
-   ``Bearer``). Localhost is not a trust boundary: other users of the machine
-   can reach our port, so desktop mode never runs open.
+   as that cookie. Server: open, a shared password (login page and an expiring
+   session cookie from :mod:`app.sessions`, or ``Bearer``; wrong passwords are
+   slowed down per address by :mod:`app.throttle`), or a sign-in proxy's user
+   header believed only from the trusted proxy. Localhost is not a trust
+   boundary: other users of the machine can reach our port, so desktop mode
+   never runs open.
 3. **Cross-site requests** – every state-changing request must come from our
    own origin (``Origin``/``Sec-Fetch-Site``) and carry the CSRF token
    (derived from the launch token or password; a double-submit cookie on an
@@ -42,11 +45,15 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.meta import SLUG
+from app.sessions import Sessions
 from app.settings import Settings
+from app.throttle import Throttle
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Endpoints anyone who passes the Host check may use.
 PUBLIC_ENDPOINTS = frozenset({"health.healthz", "static", "auth.login", "auth.logout"})
+#: Where the runtime keeps the TCP peer's address before proxy headers rewrite it.
+PEER_KEY = "sheaf.peer"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 
@@ -78,8 +85,15 @@ class Keys:
             )
         else:
             self.secret = None
+        #: Desktop: one value per launch (the launch itself is the session).
         self.session_value = self._derive(b"session")
         self.csrf_value = self._derive(b"csrf")
+        self.sessions: Sessions | None = None
+        if self.secret and not s.desktop:
+            self.sessions = Sessions(self.secret, idle=s.session_idle, max_age=s.session_max_age)
+
+    def new_session(self) -> str:
+        return self.sessions.issue() if self.sessions else self.session_value
 
     def _derive(self, purpose: bytes) -> str:
         if not self.secret:
@@ -90,10 +104,14 @@ class Keys:
         expected = s.token if s.desktop else s.password
         return bool(expected) and hmac.compare_digest(presented.encode(), expected.encode())
 
-    def check_session(self, value: str | None) -> bool:
-        return bool(value and self.session_value) and hmac.compare_digest(
+    def check_session(self, value: str | None) -> tuple[bool, str | None]:
+        """Is ``value`` a live session cookie? Also a renewed cookie to send, or None."""
+        if self.sessions is not None:
+            return self.sessions.check(value)
+        ok = bool(value and self.session_value) and hmac.compare_digest(
             value.encode(), self.session_value.encode()
         )
+        return ok, None
 
 
 def session_cookie_name() -> str:
@@ -168,18 +186,68 @@ def _check_host() -> Response | None:
 # -- 2. Authentication -------------------------------------------------------------------
 
 
+def client_address() -> str:
+    """The client's address: the peer's, or the forwarded one behind a trusted proxy
+    (waitress's proxy middleware rewrites ``REMOTE_ADDR`` only then)."""
+    return request.remote_addr or "?"
+
+
+def from_trusted_proxy() -> bool:
+    proxy = settings().trusted_proxy
+    peer = request.environ.get(PEER_KEY, request.remote_addr)
+    return bool(proxy) and (proxy == "*" or peer == proxy)
+
+
+def too_many_attempts() -> Response | None:
+    """429 with Retry-After if this address must wait before trying a password again."""
+    if settings().desktop:
+        return None  # a 256-bit launch token cannot be guessed; local scripts stay simple
+    wait = _throttle().retry_after(client_address())
+    if not wait:
+        return None
+    resp = error_response(
+        429,
+        "too_many_attempts",
+        _("Too many wrong passwords. Please wait %(seconds)d seconds and try again.", seconds=wait),
+    )
+    resp.headers["Retry-After"] = str(wait)
+    return resp
+
+
+def password_attempt(ok: bool) -> None:
+    if settings().desktop:
+        return
+    if ok:
+        _throttle().succeeded(client_address())
+    else:
+        _throttle().failed(client_address())
+
+
+def _throttle() -> Throttle:
+    return current_app.extensions[f"{SLUG}.throttle"]
+
+
 def _authenticate() -> Response | None:
     s = settings()
     keys = _keys()
     g.auth = None
+    if s.auth_header:
+        return _proxy_user(s)
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer ":
-        if keys.check_bearer(s, header[7:].strip()):
+        refused = too_many_attempts()
+        if refused:
+            return refused
+        ok = keys.check_bearer(s, header[7:].strip())
+        password_attempt(ok)
+        if ok:
             g.auth = "bearer"
             return None
         return error_response(401, "unauthorized", _("That access token is not valid."))
-    if keys.check_session(request.cookies.get(session_cookie_name())):
+    valid, renewed = keys.check_session(request.cookies.get(session_cookie_name()))
+    if valid:
         g.auth = "cookie"
+        g.renewed_session = renewed
     elif not keys.secret:
         g.auth = "open"
     if request.endpoint in PUBLIC_ENDPOINTS:
@@ -197,6 +265,21 @@ def _authenticate() -> Response | None:
     if _wants_json() or request.method != "GET":
         return error_response(401, "unauthorized", _("Please sign in to use Sheaf."))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _proxy_user(s: Settings) -> Response | None:
+    """Behind a sign-in proxy: its header names the user, but only the proxy may say so
+    (anyone else could send the same header)."""
+    user = request.headers.get(s.auth_header or "", "").strip()
+    if user and from_trusted_proxy():
+        g.auth = "proxy"
+        g.user = user
+        return None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return error_response(
+        401, "unauthorized", _("Please sign in through your organisation’s sign-in page.")
+    )
 
 
 def _exchange_token(presented: str) -> Response:
@@ -224,13 +307,17 @@ def _exchange_token(presented: str) -> Response:
     return resp
 
 
-def set_session_cookie(resp: Response) -> None:
+def secure_cookies() -> bool:
+    return request.is_secure or settings().cookie_secure
+
+
+def set_session_cookie(resp: Response, value: str | None = None) -> None:
     resp.set_cookie(
         session_cookie_name(),
-        _keys().session_value or "",
+        value or _keys().new_session(),
         httponly=True,
         samesite="Strict",
-        secure=request.is_secure,
+        secure=secure_cookies(),
         path="/",
     )
 
@@ -315,20 +402,29 @@ def _finish(resp: Response) -> Response:
     h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     if request.endpoint != "static":
         h.setdefault("Cache-Control", "no-store")
+    if settings().hsts and secure_cookies():
+        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if g.get("renewed_session") and session_cookie_name() not in _cookies_set(resp):
+        set_session_cookie(resp, g.renewed_session)
     if g.get("csrf_cookie") and request.cookies.get(csrf_cookie_name()) != g.csrf_token:
         resp.set_cookie(
             csrf_cookie_name(),
             g.csrf_token,
             httponly=True,
             samesite="Strict",
-            secure=request.is_secure,
+            secure=secure_cookies(),
             path="/",
         )
     return resp
 
 
+def _cookies_set(resp: Response) -> set[str]:
+    return {v.split("=", 1)[0] for v in resp.headers.getlist("Set-Cookie")}
+
+
 def init_app(app: Flask, s: Settings) -> None:
     app.extensions[f"{SLUG}.keys"] = Keys(s)
+    app.extensions[f"{SLUG}.throttle"] = Throttle()
     app.before_request(_check_host)
     app.before_request(_authenticate)
     app.before_request(_check_csrf)

@@ -52,6 +52,18 @@ class Settings:
     request_shutdown: Callable[[], None] | None = None
     #: Desktop: the port we listen on (part of cookie names and allowed hosts).
     port: int | None = None
+    #: Server with a password: a session not used for this long ends (seconds).
+    session_idle: float = 3600.0
+    #: ... and every session ends this long after sign-in, used or not (seconds).
+    session_max_age: float = 12 * 3600.0
+    #: Mark cookies Secure even where the request does not look like HTTPS.
+    cookie_secure: bool = False
+    #: Send Strict-Transport-Security on HTTPS responses.
+    hsts: bool = False
+    #: Server behind a sign-in proxy: the header naming the signed-in user, believed
+    #: only on requests from ``trusted_proxy`` (see app.security).
+    auth_header: str | None = None
+    trusted_proxy: str | None = None
     #: Set when the server begins to stop: work in progress stops between pages.
     stopping: threading.Event = field(default_factory=threading.Event, compare=False)
 

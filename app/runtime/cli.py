@@ -43,6 +43,13 @@ class Options:
     max_files: int
     max_output_files: int
     memory_budget_mb: int
+    auth_header: str | None = None
+    session_idle_minutes: float = 60.0
+    session_max_hours: float = 12.0
+    cookie_secure: bool = False
+    hsts: bool = False
+    #: Things worth a warning in the log once logging is set up.
+    warnings: tuple[str, ...] = ()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +123,31 @@ def _password(env: Mapping[str, str]) -> str | None:
     return env.get("SHEAF_PASSWORD") or None
 
 
+def _port_from_env(env: Mapping[str, str], warnings: list[str]) -> int | None:
+    """``SHEAF_PORT``, else ``PORT``. Kubernetes injects ``SHEAF_PORT=tcp://10.0.0.1:80``
+    into every pod once a Service named ``sheaf`` exists: such a value is not ours, so it
+    is ignored with a warning instead of stopping the pod in a crash loop."""
+    raw = env.get("SHEAF_PORT", "").strip()
+    if raw and not raw.isdigit():
+        warnings.append(
+            f"ignoring SHEAF_PORT={raw!r}: not a port number (Kubernetes sets it for a "
+            "Service named 'sheaf'; set enableServiceLinks: false in the pod spec)"
+        )
+        raw = ""
+    if raw:
+        return int(raw)
+    return _env_number(env, "PORT", int)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise UsageError(f"{name} must be 1 or 0, not {raw!r}")
+
+
 def _split(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip().lower() for part in (value or "").split(",") if part.strip())
 
@@ -125,9 +157,10 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     args = build_parser().parse_args(argv)
     server = bool(args.server)
 
+    warnings: list[str] = []
     port = args.port
     if port is None:
-        port = _env_number(env, "SHEAF_PORT", int) or _env_number(env, "PORT", int)
+        port = _port_from_env(env, warnings)
     if port is None and server:
         port = DEFAULT_SERVER_PORT
     if port is not None and not 0 <= port <= 65535:
@@ -155,6 +188,11 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     if not server and args.host and args.host not in ("127.0.0.1", "localhost", "::1"):
         raise UsageError("desktop mode only listens on this computer; use --server to serve others")
     proxy_headers = _split(env.get("SHEAF_TRUSTED_PROXY_HEADERS"))
+    auth_header = env.get("SHEAF_AUTH_HEADER", "").strip() or None
+    if auth_header and not env.get("SHEAF_TRUSTED_PROXY"):
+        raise UsageError(
+            "SHEAF_AUTH_HEADER needs SHEAF_TRUSTED_PROXY: only the sign-in proxy may name the user"
+        )
     return Options(
         server=server,
         host=args.host or env.get("SHEAF_HOST") or ("0.0.0.0" if server else "127.0.0.1"),  # noqa: S104
@@ -175,4 +213,10 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         max_files=int(_env_number(env, "SHEAF_MAX_FILES", int) or 200),
         max_output_files=int(_env_number(env, "SHEAF_MAX_OUTPUT_FILES", int) or 2_000),
         memory_budget_mb=int(_env_number(env, "SHEAF_MEMORY_BUDGET_MB", int) or 384),
+        auth_header=auth_header,
+        session_idle_minutes=float(_env_number(env, "SHEAF_SESSION_IDLE_MINUTES", float) or 60),
+        session_max_hours=float(_env_number(env, "SHEAF_SESSION_MAX_HOURS", float) or 12),
+        cookie_secure=_flag(env, "SHEAF_COOKIE_SECURE"),
+        hsts=_flag(env, "SHEAF_HSTS"),
+        warnings=tuple(warnings),
     )

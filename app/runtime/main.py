@@ -69,13 +69,6 @@ def _waitress_options(options: Options) -> dict[str, object]:
         # noticed (environ["waitress.client_disconnected"]) and its work stops.
         "channel_request_lookahead": 5,
     }
-    if options.trusted_proxy:
-        extra["trusted_proxy"] = options.trusted_proxy
-        extra["trusted_proxy_count"] = options.trusted_proxy_count or 1
-        extra["trusted_proxy_headers"] = set(
-            options.trusted_proxy_headers or ("x-forwarded-for", "x-forwarded-proto")
-        )
-        extra["clear_untrusted_proxy_headers"] = True
     return extra
 
 
@@ -102,10 +95,13 @@ def run_server(options: Options, has_console: bool) -> int:
     import tempfile
 
     from app import create_app
+    from app.runtime.proxy import behind_proxy
     from app.runtime.server import Server, bind
     from app.settings import Settings
 
     console.setup_logging(options.log_level, None, console=has_console, to_stdout=True)
+    for warning in options.warnings:
+        log.warning("%s", warning)
     try:
         sock = bind(options.host, options.port, fallback=False)
     except OSError as exc:
@@ -118,10 +114,21 @@ def run_server(options: Options, has_console: bool) -> int:
         allowed_hosts=options.allowed_hosts,
         temp_root=Path(tempfile.gettempdir()),
         limits=_limits(options),
+        session_idle=options.session_idle_minutes * 60.0,
+        session_max_age=options.session_max_hours * 3600.0,
+        cookie_secure=options.cookie_secure,
+        hsts=options.hsts,
+        auth_header=options.auth_header,
+        trusted_proxy=options.trusted_proxy,
     )
     app = create_app(settings)
     server = Server(
-        app,
+        behind_proxy(
+            app,
+            options.trusted_proxy,
+            options.trusted_proxy_count,
+            options.trusted_proxy_headers,
+        ),
         sock,
         threads=options.threads,
         shutdown_timeout=options.shutdown_timeout,
@@ -153,6 +160,8 @@ def run_desktop(options: Options, has_console: bool) -> int:
     dirs = Dirs.locate(options.data_dir)
     dirs.create()
     console.setup_logging(options.log_level, dirs.logs, console=has_console, to_stdout=False)
+    for warning in options.warnings:
+        log.warning("%s", warning)
 
     lock = instance.InstanceLock(dirs.data)
     if not lock.acquire():

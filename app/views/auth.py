@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.security import _keys, session_cookie_name, set_session_cookie, settings
+from app.redirects import safe_next
+from app.security import (
+    _keys,
+    password_attempt,
+    session_cookie_name,
+    set_session_cookie,
+    settings,
+    too_many_attempts,
+)
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only paths on this site: ``next=//evil.example`` must not become an open redirect."""
-    if not target:
-        return url_for("main.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.index")
-    return target
+    return safe_next(target, url_for("main.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,7 +30,12 @@ def login() -> Response | str:
     error = None
     status = 200
     if request.method == "POST":
-        if _keys().check_bearer(s, request.form.get("password", "")):
+        refused = too_many_attempts()
+        if refused:
+            return refused
+        ok = _keys().check_bearer(s, request.form.get("password", ""))
+        password_attempt(ok)
+        if ok:
             resp = redirect(_safe_next(request.form.get("next")), code=303)
             set_session_cookie(resp)
             return resp
@@ -47,5 +52,8 @@ def login() -> Response | str:
 @bp.post("/logout")
 def logout() -> Response:
     resp = redirect(url_for("auth.login") if settings().password else url_for("main.index"), 303)
+    sessions = _keys().sessions
+    if sessions is not None:
+        sessions.revoke(request.cookies.get(session_cookie_name()))
     resp.delete_cookie(session_cookie_name(), path="/")
     return resp

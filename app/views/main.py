@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 
 from app import i18n
 from app.meta import SLUG
 from app.presence import HEARTBEAT_SECONDS
+from app.redirects import safe_next
 from app.security import settings
 
 bp = Blueprint("main", __name__)
@@ -24,10 +23,7 @@ def set_language() -> Response:
     code = i18n.normalize(request.form.get("lang"))
     if code is None:
         abort(400)
-    back = request.form.get("next", "/")
-    if urlsplit(back).netloc or not back.startswith("/") or back.startswith("//"):
-        back = "/"
-    resp = redirect(back, 303)
+    resp = redirect(safe_next(request.form.get("next")), 303)
     resp.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Strict", path="/")
     return resp
 

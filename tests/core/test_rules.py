@@ -53,6 +53,10 @@ def test_server_port_from_environment():
     assert parse(["--server", "--port", "7000"], {"PORT": "9000"}).port == 7000
     with pytest.raises(UsageError, match="PORT must be a number"):
         parse(["--server"], {"PORT": "eighty"})
+    # Kubernetes' service link for a Service named "sheaf" is not a port: ignored, said.
+    injected = parse(["--server"], {"SHEAF_PORT": "tcp://10.96.0.12:80", "PORT": "8080"})
+    assert injected.port == 8080
+    assert "SHEAF_PORT" in injected.warnings[0] and "enableServiceLinks" in injected.warnings[0]
 
 
 def test_desktop_defaults():

@@ -1,0 +1,91 @@
+"""Server-mode sessions after a password sign-in: signed, dated, expiring, revocable.
+
+The cookie is ``<session id>.<issued at>`` signed with itsdangerous' timestamp
+signer under a key derived from the password, so any replica can check it and
+none needs to store it. The signature's timestamp is the last renewal:
+
+* **idle limit**: a cookie not renewed for ``idle`` seconds is refused;
+* **absolute limit**: a session older than ``max_age`` is refused, renewed or not;
+* **renewal**: a request with a cookie older than ``renew_after`` gets a freshly
+  signed one (same session id, same issue time).
+
+Sign-out deletes the browser's cookie and revokes the session id on the replica
+that served it, at once (kept in memory until the session would have expired
+anyway). Other replicas share nothing, so a copy of the cookie taken before
+sign-out stays usable there until its idle or absolute limit: keep ``idle``
+short where that matters. Changing the password ends every session everywhere.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+
+from itsdangerous import BadSignature, TimestampSigner
+
+
+class _Signer(TimestampSigner):
+    clock: Callable[[], float] = time.time
+
+    def get_timestamp(self) -> int:
+        return int(self.clock())
+
+
+class Sessions:
+    def __init__(
+        self,
+        secret: bytes,
+        *,
+        idle: float,
+        max_age: float,
+        renew_after: float = 300.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.idle = idle
+        self.max_age = max_age
+        self.renew_after = renew_after
+        self.clock = clock
+        self._signer = _Signer(secret, salt="sheaf-session-v2")
+        self._signer.clock = clock
+        self._revoked: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def issue(self) -> str:
+        value = f"{secrets.token_urlsafe(16)}.{int(self.clock())}"
+        return self._signer.sign(value).decode()
+
+    def _parse(self, cookie: str) -> tuple[str, int, float] | None:
+        try:
+            value, signed_at = self._signer.unsign(cookie, max_age=self.idle, return_timestamp=True)
+            sid, issued = value.decode().split(".")
+            return sid, int(issued), signed_at.timestamp()
+        except (BadSignature, ValueError, UnicodeDecodeError):
+            return None
+
+    def check(self, cookie: str | None) -> tuple[bool, str | None]:
+        """Is ``cookie`` a live session? Also a renewed cookie to send back, or None."""
+        parsed = self._parse(cookie) if cookie else None
+        if parsed is None:
+            return False, None
+        sid, issued, signed_at = parsed
+        now = self.clock()
+        if now - issued > self.max_age:
+            return False, None
+        with self._lock:
+            if sid in self._revoked:
+                return False, None
+        if now - signed_at > self.renew_after:
+            return True, self._signer.sign(f"{sid}.{issued}").decode()
+        return True, None
+
+    def revoke(self, cookie: str | None) -> None:
+        parsed = self._parse(cookie) if cookie else None
+        if parsed is None:
+            return
+        sid, issued, _ = parsed
+        now = self.clock()
+        with self._lock:
+            self._revoked = {k: v for k, v in self._revoked.items() if v > now}
+            self._revoked[sid] = issued + self.max_age
