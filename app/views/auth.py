@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.redirects import safe_next
-from app.security import (
-    _keys,
+from app.authn import (
+    keys,
     password_attempt,
     session_cookie_name,
     set_session_cookie,
-    settings,
     too_many_attempts,
 )
+from app.redirects import safe_next
+from app.security import settings
 
 bp = Blueprint("auth", __name__)
 
@@ -33,7 +33,7 @@ def login() -> Response | str:
         refused = too_many_attempts()
         if refused:
             return refused
-        ok = _keys().check_bearer(s, request.form.get("password", ""))
+        ok = keys().check_bearer(s, request.form.get("password", ""))
         password_attempt(ok)
         if ok:
             resp = redirect(_safe_next(request.form.get("next")), code=303)
@@ -52,7 +52,7 @@ def login() -> Response | str:
 @bp.post("/logout")
 def logout() -> Response:
     resp = redirect(url_for("auth.login") if settings().password else url_for("main.index"), 303)
-    sessions = _keys().sessions
+    sessions = keys().sessions
     if sessions is not None:
         sessions.revoke(request.cookies.get(session_cookie_name()))
     resp.delete_cookie(session_cookie_name(), path="/")

@@ -1,0 +1,231 @@
+"""Who is asking: the desktop's launch token, a server password, or a sign-in proxy.
+
+Desktop: the per-launch token, as a ``Bearer`` header, as ``?token=`` once
+(exchanged for an HttpOnly, SameSite=Strict cookie), or as that cookie.
+Server: open, a shared password (login page and an expiring session cookie
+from :mod:`app.sessions`, or ``Bearer``; wrong passwords are slowed down per
+address by :mod:`app.throttle`), or a sign-in proxy's user header believed
+only from the trusted proxy. Localhost is not a trust boundary: other users
+of the machine can reach our port, so desktop mode never runs open. The
+sign-in pages themselves are :mod:`app.views.auth`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.meta import SLUG
+from app.security import PEER_KEY, PUBLIC_ENDPOINTS, error_response, settings, wants_json
+from app.sessions import Sessions
+from app.settings import Settings
+from app.throttle import Throttle
+
+
+class Keys:
+    """Secrets derived once per app: what a valid session cookie looks like."""
+
+    def __init__(self, s: Settings) -> None:
+        self.secret: bytes | None
+        if s.desktop:
+            if not s.token:
+                raise ValueError("desktop mode needs a launch token")
+            self.secret = s.token.encode()
+        elif s.password:
+            # Replicas behind a load balancer share nothing but the password, so the
+            # session value is derived from it (slowly, once) rather than stored.
+            self.secret = hashlib.pbkdf2_hmac(
+                "sha256", s.password.encode(), b"sheaf-session-v1", 200_000
+            )
+        else:
+            self.secret = None
+        #: Desktop: one value per launch (the launch itself is the session).
+        self.session_value = self._derive(b"session")
+        self.csrf_value = self._derive(b"csrf")
+        self.sessions: Sessions | None = None
+        if self.secret and not s.desktop:
+            self.sessions = Sessions(self.secret, idle=s.session_idle, max_age=s.session_max_age)
+
+    def new_session(self) -> str:
+        return self.sessions.issue() if self.sessions else self.session_value
+
+    def _derive(self, purpose: bytes) -> str:
+        if not self.secret:
+            return ""
+        return hmac.new(self.secret, purpose, hashlib.sha256).hexdigest()
+
+    def check_bearer(self, s: Settings, presented: str) -> bool:
+        expected = s.token if s.desktop else s.password
+        return bool(expected) and hmac.compare_digest(presented.encode(), expected.encode())
+
+    def check_session(self, value: str | None) -> tuple[bool, str | None]:
+        """Is ``value`` a live session cookie? Also a renewed cookie to send, or None."""
+        if self.sessions is not None:
+            return self.sessions.check(value)
+        ok = bool(value and self.session_value) and hmac.compare_digest(
+            value.encode(), self.session_value.encode()
+        )
+        return ok, None
+
+
+def session_cookie_name() -> str:
+    return f"{SLUG}_session{settings().cookie_suffix}"
+
+
+def keys() -> Keys:
+    return current_app.extensions[f"{SLUG}.keys"]
+
+
+def client_address() -> str:
+    """The client's address: the peer's, or the forwarded one behind a trusted proxy
+    (waitress's proxy middleware rewrites ``REMOTE_ADDR`` only then)."""
+    return request.remote_addr or "?"
+
+
+def from_trusted_proxy() -> bool:
+    proxy = settings().trusted_proxy
+    peer = request.environ.get(PEER_KEY, request.remote_addr)
+    return bool(proxy) and (proxy == "*" or peer == proxy)
+
+
+def too_many_attempts() -> Response | None:
+    """429 with Retry-After if this address must wait before trying a password again."""
+    if settings().desktop:
+        return None  # a 256-bit launch token cannot be guessed; local scripts stay simple
+    wait = _throttle().retry_after(client_address())
+    if not wait:
+        return None
+    resp = error_response(
+        429,
+        "too_many_attempts",
+        _("Too many wrong passwords. Please wait %(seconds)d seconds and try again.", seconds=wait),
+    )
+    resp.headers["Retry-After"] = str(wait)
+    return resp
+
+
+def password_attempt(ok: bool) -> None:
+    if settings().desktop:
+        return
+    if ok:
+        _throttle().succeeded(client_address())
+    else:
+        _throttle().failed(client_address())
+
+
+def _throttle() -> Throttle:
+    return current_app.extensions[f"{SLUG}.throttle"]
+
+
+def _authenticate() -> Response | None:
+    s = settings()
+    found = keys()
+    g.auth = None
+    if s.auth_header:
+        return _proxy_user(s)
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() == "bearer ":
+        refused = too_many_attempts()
+        if refused:
+            return refused
+        ok = found.check_bearer(s, header[7:].strip())
+        password_attempt(ok)
+        if ok:
+            g.auth = "bearer"
+            return None
+        return error_response(401, "unauthorized", _("That access token is not valid."))
+    valid, renewed = found.check_session(request.cookies.get(session_cookie_name()))
+    if valid:
+        g.auth = "cookie"
+        g.renewed_session = renewed
+    elif not found.secret:
+        g.auth = "open"
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if s.desktop and "token" in request.args and request.method == "GET":
+        return _exchange_token(request.args["token"])
+    if g.auth:
+        return None
+    if s.desktop:
+        return error_response(
+            401,
+            "unauthorized",
+            _("Sheaf is not open in this window. Please start Sheaf from its icon."),
+        )
+    if wants_json() or request.method != "GET":
+        return error_response(401, "unauthorized", _("Please sign in to use Sheaf."))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _proxy_user(s: Settings) -> Response | None:
+    """Behind a sign-in proxy: its header names the user, but only the proxy may say so
+    (anyone else could send the same header)."""
+    user = request.headers.get(s.auth_header or "", "").strip()
+    if user and from_trusted_proxy():
+        g.auth = "proxy"
+        g.user = user
+        return None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return error_response(
+        401, "unauthorized", _("Please sign in through your organisation’s sign-in page.")
+    )
+
+
+def _exchange_token(presented: str) -> Response:
+    """Trade the launch token for a cookie, then get the token out of the address bar.
+
+    A 302 would lose the cookie: SameSite=Strict cookies are withheld from a
+    redirect chain that started on another site (the browser opened a local
+    file). A page that refreshes to the clean URL is a same-site navigation.
+    """
+    if not keys().check_bearer(settings(), presented):
+        return error_response(
+            401,
+            "unauthorized",
+            _("This Sheaf link has expired. Please start Sheaf from its icon."),
+        )
+    args = request.args.to_dict(flat=False)
+    args.pop("token", None)
+    target = request.path
+    if args:
+        from urllib.parse import urlencode
+
+        target += "?" + urlencode(args, doseq=True)
+    resp = Response(render_template("enter.html", target=target), mimetype="text/html")
+    set_session_cookie(resp)
+    return resp
+
+
+def secure_cookies() -> bool:
+    return request.is_secure or settings().cookie_secure
+
+
+def set_session_cookie(resp: Response, value: str | None = None) -> None:
+    resp.set_cookie(
+        session_cookie_name(),
+        value or keys().new_session(),
+        httponly=True,
+        samesite="Strict",
+        secure=secure_cookies(),
+        path="/",
+    )
+
+
+def _renew_session(resp: Response) -> Response:
+    """Send the renewed session cookie, unless this response sets one itself."""
+    renewed = g.get("renewed_session")
+    names = {v.split("=", 1)[0] for v in resp.headers.getlist("Set-Cookie")}
+    if renewed and session_cookie_name() not in names:
+        set_session_cookie(resp, renewed)
+    return resp
+
+
+def init_app(app: Flask, s: Settings) -> None:
+    app.extensions[f"{SLUG}.keys"] = Keys(s)
+    app.extensions[f"{SLUG}.throttle"] = Throttle()
+    app.before_request(_authenticate)
+    app.after_request(_renew_session)
