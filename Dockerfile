@@ -63,12 +63,14 @@ COPY --from=builder /src/launcher.py /app/launcher.py
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PORT=8080
+    PORT=8080 \
+    SHEAF_HEALTH_PORT=8081
 WORKDIR /app
 USER 10001:10001
-EXPOSE 8080
+EXPOSE 8080 8081
 STOPSIGNAL SIGTERM
-# No curl in slim images: ask Python.
+# No curl in slim images: ask Python. The health port answers even while every
+# worker is busy with PDF work (app/runtime/health.py).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8080'), timeout=4)"]
+  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/livez' % os.environ.get('SHEAF_HEALTH_PORT', '8081'), timeout=4)"]
 ENTRYPOINT ["python", "/app/launcher.py", "--server"]

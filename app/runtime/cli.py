@@ -44,6 +44,7 @@ class Options:
     max_output_files: int
     memory_budget_mb: int
     auth_header: str | None = None
+    health_port: int | None = None
     session_idle_minutes: float = 60.0
     session_max_hours: float = 12.0
     cookie_secure: bool = False
@@ -214,6 +215,7 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         max_output_files=int(_env_number(env, "SHEAF_MAX_OUTPUT_FILES", int) or 2_000),
         memory_budget_mb=int(_env_number(env, "SHEAF_MEMORY_BUDGET_MB", int) or 384),
         auth_header=auth_header,
+        health_port=_env_number(env, "SHEAF_HEALTH_PORT", int) if server else None,
         session_idle_minutes=float(_env_number(env, "SHEAF_SESSION_IDLE_MINUTES", float) or 60),
         session_max_hours=float(_env_number(env, "SHEAF_SESSION_MAX_HOURS", float) or 12),
         cookie_secure=_flag(env, "SHEAF_COOKIE_SECURE"),

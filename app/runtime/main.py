@@ -65,6 +65,9 @@ def _waitress_options(options: Options) -> dict[str, object]:
         # last line behind Flask's MAX_CONTENT_LENGTH, with room for multipart framing.
         "max_request_body_size": (options.max_upload_mb + 16) * 1024 * 1024,
         "channel_timeout": 120,
+        # Slow clients hold connections, not threads: room for many of them, so a
+        # slow-loris crowd cannot lock out health checks and real clients.
+        "connection_limit": 1000,
         # Keeps reading while a request is processed, so a client that went away is
         # noticed (environ["waitress.client_disconnected"]) and its work stops.
         "channel_request_lookahead": 5,
@@ -136,6 +139,10 @@ def run_server(options: Options, has_console: bool) -> int:
         **_waitress_options(options),
     )
     _install_signal_handlers(server.request_stop)
+    if options.health_port is not None:
+        from app.runtime import health
+
+        health.start(options.host, options.health_port, settings.stopping)
     host = f"[{options.host}]" if ":" in options.host else options.host
     log.info(
         "%s %s serving on http://%s:%d (%s)",

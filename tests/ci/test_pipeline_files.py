@@ -143,8 +143,17 @@ def test_deployment_is_locked_down_and_probed():
     container = pod["containers"][0]
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     assert container["securityContext"]["allowPrivilegeEscalation"] is False
-    assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
-    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    # Probes on the health port (its own thread), readiness drops at a stop.
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "health"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "health"}
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["SHEAF_HEALTH_PORT"] == "8081"
+    assert pod["enableServiceLinks"] is False  # no SHEAF_PORT=tcp://... from a Service
+    pause = float(container["lifecycle"]["preStop"]["exec"]["command"][-1].split("sleep(")[1][:-1])
+    assert pod["terminationGracePeriodSeconds"] > pause + 8  # preStop + drain timeout
+    # The memory limit covers the process and every thread's budget.
+    limit_mb = int(container["resources"]["limits"]["memory"].removesuffix("Mi"))
+    assert limit_mb >= 60 + int(env["SHEAF_THREADS"]) * int(env["SHEAF_MEMORY_BUDGET_MB"])
     assert {"requests", "limits"} <= set(container["resources"])
     tmp = next(m for m in container["volumeMounts"] if m["mountPath"] == "/tmp")
     volume = next(v for v in pod["volumes"] if v["name"] == tmp["name"])

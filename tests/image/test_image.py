@@ -89,7 +89,7 @@ def test_container_serves_as_non_root_and_stops_on_sigterm(image: str):
     container = subprocess.run(
         [*BUILDAH, "from", image], capture_output=True, text=True, check=True
     ).stdout.strip()
-    port = _free_port()
+    port, health = _free_port(), _free_port()
     run = subprocess.Popen(
         [
             *BUILDAH,
@@ -100,6 +100,8 @@ def test_container_serves_as_non_root_and_stops_on_sigterm(image: str):
             "host",
             container,
             "--",
+            "env",
+            f"SHEAF_HEALTH_PORT={health}",  # the image's 8081 may be taken on this host
             "python",
             "/app/launcher.py",
             "--server",
@@ -113,6 +115,8 @@ def test_container_serves_as_non_root_and_stops_on_sigterm(image: str):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: _healthy(base), 60, "the container's /healthz")
+        livez = requests.get(f"http://127.0.0.1:{health}/livez", timeout=5)
+        assert livez.status_code == 200  # the probe port of the manifests and HEALTHCHECK
         pid = wait_until(lambda: _server_pid(port), 10, "the server process")
         uids = next(
             line

@@ -1,0 +1,51 @@
+"""Liveness and readiness on a port of their own, for Kubernetes (server mode).
+
+Every waitress worker thread can be busy with PDF work for a while; a probe on
+the main port waits in the same queue, times out, and Kubernetes restarts a
+pod that was only busy. This listener has its own thread and answers at once:
+
+``/livez``
+    200 while the process runs (restart me only if this fails).
+``/readyz``
+    200 while serving; 503 as soon as a stop has begun, so the Service stops
+    routing new requests here while the requests in flight finish.
+
+It is off unless ``SHEAF_HEALTH_PORT`` is set (the image sets 8081).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+log = logging.getLogger(__name__)
+
+
+def start(host: str, port: int, stopping: threading.Event) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/livez":
+                self._answer(200, b"ok\n")
+            elif self.path == "/readyz":
+                ready = not stopping.is_set()
+                self._answer(200 if ready else 503, b"ready\n" if ready else b"stopping\n")
+            else:
+                self._answer(404, b"not found\n")
+
+        def _answer(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # probes every few seconds would drown the access log
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
+    log.info("health checks on port %d (/livez, /readyz)", server.server_address[1])
+    return server
