@@ -7,6 +7,7 @@ The process that serves the app lives in :mod:`app.runtime` (``launcher.py``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.meta import NAME, SLUG, VERSION
@@ -14,6 +15,15 @@ from app.settings import Settings
 
 if TYPE_CHECKING:
     from flask import Flask
+
+
+@dataclass(frozen=True)
+class PageFlags:
+    """What pages need to know about the mode Sheaf runs in."""
+
+    desktop: bool
+    can_quit: bool
+    signs_in: bool
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -42,8 +52,18 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_AS_ASCII=False,
     )
     app.extensions[f"{SLUG}.settings"] = settings
-    app.extensions[f"{SLUG}.presence"] = Presence()
-    app.jinja_env.globals.update(APP_NAME=NAME, APP_VERSION=VERSION, settings=settings)
+    if settings.desktop:  # open tabs decide when the desktop app quits; a server never does
+        app.extensions[f"{SLUG}.presence"] = Presence()
+    # Templates get flags, never the settings (whose repr holds the token and password).
+    app.jinja_env.globals.update(
+        APP_NAME=NAME,
+        APP_VERSION=VERSION,
+        mode=PageFlags(
+            desktop=settings.desktop,
+            can_quit=settings.desktop and settings.request_shutdown is not None,
+            signs_in=bool(settings.password),
+        ),
+    )
     if not settings.desktop:
         access_log.init_app(app)
     i18n.init_app(app)
