@@ -45,6 +45,8 @@ class Options:
     memory_budget_mb: int
     auth_header: str | None = None
     health_port: int | None = None
+    #: Server processes sharing the port; None = the CPUs available (server_mode).
+    workers: int | None = None
     session_idle_minutes: float = 60.0
     session_max_hours: float = 12.0
     cookie_secure: bool = False
@@ -140,6 +142,13 @@ def _port_from_env(env: Mapping[str, str], warnings: list[str]) -> int | None:
     return _env_number(env, "PORT", int)
 
 
+def _workers(env: Mapping[str, str]) -> int | None:
+    workers = _env_number(env, "SHEAF_WORKERS", int)
+    if workers is not None and workers < 1:
+        raise UsageError("SHEAF_WORKERS must be at least 1")
+    return workers
+
+
 def _flag(env: Mapping[str, str], name: str) -> bool:
     raw = env.get(name, "").strip().lower()
     if raw in ("", "0", "false", "no", "off"):
@@ -216,6 +225,7 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         memory_budget_mb=int(_env_number(env, "SHEAF_MEMORY_BUDGET_MB", int) or 384),
         auth_header=auth_header,
         health_port=_env_number(env, "SHEAF_HEALTH_PORT", int) if server else None,
+        workers=_workers(env) if server else 1,
         session_idle_minutes=float(_env_number(env, "SHEAF_SESSION_IDLE_MINUTES", float) or 60),
         session_max_hours=float(_env_number(env, "SHEAF_SESSION_MAX_HOURS", float) or 12),
         cookie_secure=_flag(env, "SHEAF_COOKIE_SECURE"),

@@ -17,13 +17,33 @@ from __future__ import annotations
 
 import logging
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 
 log = logging.getLogger(__name__)
 
 
 def start(host: str, port: int, stopping: threading.Event) -> ThreadingHTTPServer:
+    """Answer on a thread of its own (one server process)."""
+    server = ThreadingHTTPServer((host, port), _handler(stopping))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
+    log.info("health checks on port %d (/livez, /readyz)", server.server_address[1])
+    return server
+
+
+def make(host: str, port: int, stopping: threading.Event) -> HTTPServer:
+    """For a loop that calls ``handle_request()`` itself (the workers' supervisor):
+    no thread, so forking new workers stays safe."""
+    server = HTTPServer((host, port), _handler(stopping))
+    server.timeout = 0.25
+    log.info("health checks on port %d (/livez, /readyz)", server.server_address[1])
+    return server
+
+
+def _handler(stopping: threading.Event) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        timeout = 5  # a probe that sends nothing cannot hold the supervisor's loop
+
         def do_GET(self) -> None:
             if self.path == "/livez":
                 self._answer(200, b"ok\n")
@@ -44,8 +64,4 @@ def start(host: str, port: int, stopping: threading.Event) -> ThreadingHTTPServe
         def log_message(self, format: str, *args: object) -> None:
             pass  # probes every few seconds would drown the access log
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
-    log.info("health checks on port %d (/livez, /readyz)", server.server_address[1])
-    return server
+    return Handler

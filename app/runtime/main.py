@@ -15,7 +15,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from app.meta import NAME, SLUG, VERSION
 from app.runtime import console
@@ -40,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         if options.server:
+            from app.runtime.server_mode import run_server
+
             return run_server(options, has_console)
         return run_desktop(options, has_console)
     except StartupError as exc:
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def _install_signal_handlers(stop: Callable[[], None]) -> None:
+def install_signal_handlers(stop: Callable[[], None]) -> None:
     def handler(signum: int, _frame: object) -> None:
         log.info("received %s; stopping", signal.Signals(signum).name)
         stop()
@@ -59,7 +60,7 @@ def _install_signal_handlers(stop: Callable[[], None]) -> None:
             signal.signal(getattr(signal, name), handler)
 
 
-def _waitress_options(options: Options) -> dict[str, object]:
+def waitress_options(options: Options) -> dict[str, object]:
     extra: dict[str, object] = {
         # Uploads stream to disk in waitress and again in Werkzeug; this cap is the
         # last line behind Flask's MAX_CONTENT_LENGTH, with room for multipart framing.
@@ -75,14 +76,14 @@ def _waitress_options(options: Options) -> dict[str, object]:
     return extra
 
 
-def _remove_scratch(app: object) -> None:
+def remove_scratch(app: object) -> None:
     """Requests still running when the drain timed out leave their files: remove them."""
     from app.api.workspace import remove_scratch
 
     remove_scratch(app)  # type: ignore[arg-type]
 
 
-def _limits(options: Options) -> object:
+def limits(options: Options) -> object:
     from app.settings import Limits
 
     return Limits(
@@ -92,73 +93,6 @@ def _limits(options: Options) -> object:
         max_output_files=options.max_output_files,
         memory_budget=options.memory_budget_mb * 1024 * 1024,
     )
-
-
-def run_server(options: Options, has_console: bool) -> int:
-    import tempfile
-
-    from app import create_app
-    from app.runtime.proxy import behind_proxy
-    from app.runtime.server import Server, bind
-    from app.settings import Settings
-
-    console.setup_logging(options.log_level, None, console=has_console, to_stdout=True)
-    for warning in options.warnings:
-        log.warning("%s", warning)
-    try:
-        sock = bind(options.host, options.port, fallback=False)
-    except OSError as exc:
-        raise StartupError(
-            f"Sheaf cannot listen on {options.host}:{options.port}: {exc.strerror}."
-        ) from None
-    settings = Settings(
-        mode="server",
-        password=options.password,
-        allowed_hosts=options.allowed_hosts,
-        temp_root=Path(tempfile.gettempdir()),
-        limits=_limits(options),
-        session_idle=options.session_idle_minutes * 60.0,
-        session_max_age=options.session_max_hours * 3600.0,
-        cookie_secure=options.cookie_secure,
-        hsts=options.hsts,
-        auth_header=options.auth_header,
-        trusted_proxy=options.trusted_proxy,
-    )
-    app = create_app(settings)
-    server = Server(
-        behind_proxy(
-            app,
-            options.trusted_proxy,
-            options.trusted_proxy_count,
-            options.trusted_proxy_headers,
-        ),
-        sock,
-        threads=options.threads,
-        shutdown_timeout=options.shutdown_timeout,
-        stop_event=settings.stopping,
-        **_waitress_options(options),
-    )
-    _install_signal_handlers(server.request_stop)
-    if options.health_port is not None:
-        from app.runtime import health
-
-        health.start(options.host, options.health_port, settings.stopping)
-    host = f"[{options.host}]" if ":" in options.host else options.host
-    log.info(
-        "%s %s serving on http://%s:%d (%s)",
-        NAME,
-        VERSION,
-        host,
-        server.port,
-        "password required" if options.password else "open to everyone who can reach it",
-    )
-    console.say(f"{NAME} is running at http://{host}:{server.port}")
-    try:
-        server.serve()
-    finally:
-        _remove_scratch(app)
-    log.info("stopped")
-    return EXIT_OK
 
 
 def run_desktop(options: Options, has_console: bool) -> int:
@@ -222,7 +156,7 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         port=port,
         allowed_hosts=(f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"),
         temp_root=dirs.cache,
-        limits=_limits(options),
+        limits=limits(options),
         idle_timeout=options.idle_timeout,
         request_shutdown=request_shutdown,
     )
@@ -233,10 +167,10 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         threads=options.threads,
         shutdown_timeout=options.shutdown_timeout,
         stop_event=settings.stopping,
-        **_waitress_options(options),
+        **waitress_options(options),
     )
     stop_requests.append(server.request_stop)
-    _install_signal_handlers(server.request_stop)
+    install_signal_handlers(server.request_stop)
 
     record = instance.Record(
         pid=os.getpid(), url=f"http://127.0.0.1:{port}", token=token, version=VERSION
@@ -260,7 +194,7 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
     try:
         server.serve()
     finally:
-        _remove_scratch(app)
+        remove_scratch(app)
     log.info("stopped")
     return EXIT_OK
 

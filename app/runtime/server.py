@@ -35,11 +35,14 @@ log = logging.getLogger(__name__)
 LOOP_STEP = 0.25  # seconds; how quickly a stop request is noticed
 
 
-def bind(host: str, port: int | None, *, fallback: bool) -> socket.socket:
+def bind(host: str, port: int | None, *, fallback: bool, reuse_port: bool = False) -> socket.socket:
     """Bind ``host:port`` (0/None = any free port). With ``fallback``, a taken port
-    falls back to a free one instead of failing."""
+    falls back to a free one instead of failing. ``reuse_port``: several worker
+    processes bind the same port and the kernel spreads connections among them."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no one may share our port
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
     else:

@@ -102,6 +102,7 @@ def test_container_serves_as_non_root_and_stops_on_sigterm(image: str):
             "--",
             "env",
             f"SHEAF_HEALTH_PORT={health}",  # the image's 8081 may be taken on this host
+            "SHEAF_WORKERS=1",  # one process to find by its port; workers: test_workers.py
             "python",
             "/app/launcher.py",
             "--server",

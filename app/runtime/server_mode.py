@@ -1,0 +1,265 @@
+"""Server mode: one waitress process, or several sharing the port to use every core.
+
+Python runs one thread of Python at a time, so one process keeps one core
+busy however many threads it has. With ``SHEAF_WORKERS`` above 1 (default:
+the CPUs this container may use) the launching process becomes a small
+supervisor: it forks the workers, each a complete Sheaf with its own waitress
+server on the same port (``SO_REUSEPORT``: the kernel spreads connections
+among them), restarts a worker that dies, answers the health port itself,
+and on ``SIGTERM`` stops taking part in readiness, then lets every worker
+drain. Where ``SO_REUSEPORT`` or ``fork`` is missing (Windows, macOS's
+different balancing) one process serves.
+
+Per-process state: sign-in throttling counts and revoked sessions live in
+each worker (a guesser gets each worker's free attempts; sign-out is
+immediate in the worker that served it). Files never outlive a request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from app.meta import NAME, VERSION
+from app.runtime import console
+from app.runtime.cli import Options
+from app.runtime.dirs import StartupError
+from app.runtime.main import (
+    EXIT_OK,
+    install_signal_handlers,
+    limits,
+    remove_scratch,
+    waitress_options,
+)
+
+log = logging.getLogger("sheaf")
+
+#: A worker that dies within this many seconds of its start is crashing, not unlucky.
+CRASH_WINDOW = 10.0
+
+
+def available_cpus() -> int:
+    """CPUs this process may use: its affinity, capped by a cgroup v2 CPU quota."""
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    count = count or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        if quota != "max":
+            count = min(count, max(1, int(int(quota) / int(period) + 0.5)))
+    except (OSError, ValueError):
+        pass
+    return count
+
+
+def can_share_port() -> bool:
+    return hasattr(socket, "SO_REUSEPORT") and hasattr(os, "fork") and os.name == "posix"
+
+
+def run_server(options: Options, has_console: bool) -> int:
+    console.setup_logging(options.log_level, None, console=has_console, to_stdout=True)
+    for warning in options.warnings:
+        log.warning("%s", warning)
+    workers = options.workers or available_cpus()
+    if workers > 1 and not can_share_port():
+        log.info("%d workers asked for; this system serves with one process", workers)
+        workers = 1
+    if workers == 1:
+        return _serve(options, _bind(options, reuse_port=False), announce=True, health=True)
+    return _supervise(options, workers)
+
+
+def _bind(options: Options, *, reuse_port: bool, port: int | None = None) -> socket.socket:
+    from app.runtime.server import bind
+
+    try:
+        return bind(
+            options.host,
+            options.port if port is None else port,
+            fallback=False,
+            reuse_port=reuse_port,
+        )
+    except OSError as exc:
+        raise StartupError(
+            f"Sheaf cannot listen on {options.host}:{options.port}: {exc.strerror}."
+        ) from None
+
+
+def _url(options: Options, port: int) -> str:
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    return f"http://{host}:{port}"
+
+
+def _serve(options: Options, sock: socket.socket, *, announce: bool, health: bool) -> int:
+    """One complete Sheaf on ``sock`` until SIGTERM; returns when it has drained."""
+    from app import create_app
+    from app.runtime.proxy import behind_proxy
+    from app.runtime.server import Server
+    from app.settings import Settings
+
+    settings = Settings(
+        mode="server",
+        password=options.password,
+        allowed_hosts=options.allowed_hosts,
+        temp_root=Path(tempfile.gettempdir()),
+        limits=limits(options),
+        session_idle=options.session_idle_minutes * 60.0,
+        session_max_age=options.session_max_hours * 3600.0,
+        cookie_secure=options.cookie_secure,
+        hsts=options.hsts,
+        auth_header=options.auth_header,
+        trusted_proxy=options.trusted_proxy,
+    )
+    app = create_app(settings)
+    server = Server(
+        behind_proxy(
+            app, options.trusted_proxy, options.trusted_proxy_count, options.trusted_proxy_headers
+        ),
+        sock,
+        threads=options.threads,
+        shutdown_timeout=options.shutdown_timeout,
+        stop_event=settings.stopping,
+        **waitress_options(options),
+    )
+    install_signal_handlers(server.request_stop)
+    if health and options.health_port is not None:
+        from app.runtime import health as health_port
+
+        health_port.start(options.host, options.health_port, settings.stopping)
+    if announce:
+        _announce(options, server.port, 1)
+    try:
+        server.serve()
+    finally:
+        remove_scratch(app)
+    log.info("stopped")
+    return EXIT_OK
+
+
+def _announce(options: Options, port: int, workers: int) -> None:
+    who = "password required" if options.password else "open to everyone who can reach it"
+    if options.auth_header:
+        who = "sign-in through the proxy"
+    log.info(
+        "%s %s serving on %s (%s; %d worker%s)",
+        NAME,
+        VERSION,
+        _url(options, port),
+        who,
+        workers,
+        "" if workers == 1 else "s",
+    )
+    console.say(f"{NAME} is running at {_url(options, port)}")
+
+
+def _supervise(options: Options, workers: int) -> int:
+    if options.port:
+        # Any process of this user could join a SO_REUSEPORT group: a port that is
+        # taken (by another Sheaf too) must fail here, as it does with one worker.
+        _bind(options, reuse_port=False).close()
+    # Fixes the port (0 = a free one) for the workers; never listens itself.
+    reserve = _bind(options, reuse_port=True)
+    port = reserve.getsockname()[1]
+    stopping = threading.Event()
+    install_signal_handlers(stopping.set)
+    children: dict[int, float] = {}
+
+    def spawn() -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                reserve.close()
+                code = _serve(
+                    options,
+                    _bind(options, reuse_port=True, port=port),
+                    announce=False,
+                    health=False,
+                )
+            except BaseException:
+                log.exception("worker failed")
+            finally:
+                os._exit(code)
+        children[pid] = time.monotonic()
+
+    for _ in range(workers):
+        spawn()
+    _wait_until_listening(options, port)
+    health = None
+    if options.health_port is not None:
+        from app.runtime import health as health_port
+
+        health = health_port.make(options.host, options.health_port, stopping)
+    _announce(options, port, workers)
+    while not stopping.is_set():
+        if health is not None:
+            health.handle_request()  # waits up to its timeout: this loop's tick
+        else:
+            stopping.wait(0.25)
+        for pid in _reaped():
+            started = children.pop(pid, time.monotonic())
+            if stopping.is_set():
+                continue
+            if time.monotonic() - started < CRASH_WINDOW:
+                log.error("a worker stopped right after starting; not restarting it")
+                continue
+            log.warning("a worker stopped; starting another")
+            spawn()
+        if not children:
+            log.error("no workers left; stopping")
+            break
+    for pid in list(children):
+        _signal(pid, signal.SIGTERM)
+    deadline = time.monotonic() + options.shutdown_timeout + 5
+    while children and time.monotonic() < deadline:
+        for pid in _reaped():
+            children.pop(pid, None)
+        if health is not None:
+            health.handle_request()  # keeps saying "not ready" while the workers drain
+        else:
+            stopping.wait(0.05)
+    for pid in list(children):
+        _signal(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    reserve.close()
+    if health is not None:
+        health.server_close()
+    log.info("stopped")
+    return EXIT_OK
+
+
+def _reaped() -> list[int]:
+    done = []
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return done
+        if pid == 0:
+            return done
+        done.append(pid)
+
+
+def _signal(pid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
+
+
+def _wait_until_listening(options: Options, port: int, timeout: float = 60.0) -> None:
+    host = "127.0.0.1" if options.host in ("0.0.0.0", "") else options.host  # noqa: S104
+    host = "::1" if host == "::" else host
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)  # the workers are importing; polled against a deadline
+    raise StartupError(f"{NAME}'s workers did not start listening on port {port}.")

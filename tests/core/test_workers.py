@@ -1,0 +1,106 @@
+"""Server mode on every core: worker processes share the port and stop together."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pikepdf
+import pytest
+import requests
+
+from app.runtime.server_mode import CRASH_WINDOW, available_cpus, can_share_port
+from support import Sheaf, wait_until
+
+pytestmark = pytest.mark.skipif(not can_share_port(), reason="SO_REUSEPORT and fork")
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def test_workers_share_the_port_and_stop_together_on_sigterm(tmp_path: Path):
+    sheaf = Sheaf.start(
+        ["--server", "--host", "127.0.0.1", "--port", "0"],
+        data_dir=None,
+        env={"SHEAF_WORKERS": "3", "TMPDIR": str(tmp_path)},
+    )
+    try:
+        assert "3 workers" in sheaf.output()
+        workers = wait_until(lambda: len(_children(sheaf.proc.pid)) == 3, 30, "three workers")
+        assert workers
+        pids = _children(sheaf.proc.pid)
+        # Every worker has its own scratch folder; all of them answer on one port.
+        wait_until(lambda: len(list(tmp_path.glob("sheaf-scratch-*"))) == 3, 30, "scratch")
+        for _ in range(30):
+            assert requests.get(sheaf.base + "/healthz", timeout=10).status_code == 200
+        pdf = pikepdf.new()
+        for _ in range(400):
+            pdf.add_blank_page()
+        data = io.BytesIO()
+        pdf.save(data)
+        answers: list[int] = []
+
+        def rotate() -> None:
+            r = requests.post(
+                sheaf.base + "/api/v1/rotate",
+                files=[("file", ("a.pdf", io.BytesIO(data.getvalue()), "application/pdf"))],
+                timeout=60,
+            )
+            answers.append(r.status_code)
+
+        jobs = [threading.Thread(target=rotate) for _ in range(6)]
+        for job in jobs:
+            job.start()
+        for job in jobs:
+            job.join(60)
+        assert answers == [200] * 6
+        assert sheaf.stop(signal.SIGTERM) == 0
+        for pid in pids:
+            assert not Path(f"/proc/{pid}").exists() or "zombie" in _state(pid)
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        sheaf.stop()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return "zombie"
+
+
+def test_a_worker_that_dies_is_replaced(tmp_path: Path):
+    sheaf = Sheaf.start(
+        ["--server", "--host", "127.0.0.1", "--port", "0"],
+        data_dir=None,
+        env={"SHEAF_WORKERS": "2"},
+    )
+    try:
+        wait_until(lambda: len(_children(sheaf.proc.pid)) == 2, 30, "two workers")
+        first = _children(sheaf.proc.pid)[0]
+        # Past the crash window, a worker that dies was unlucky, not broken: replaced.
+        wait_until(lambda: _age(first) > CRASH_WINDOW, CRASH_WINDOW + 10, "the crash window")
+        os.kill(first, signal.SIGKILL)
+        wait_until(
+            lambda: len(_children(sheaf.proc.pid)) == 2 and first not in _children(sheaf.proc.pid),
+            30,
+            "a new worker",
+        )
+        assert requests.get(sheaf.base + "/healthz", timeout=10).status_code == 200
+    finally:
+        sheaf.stop()
+
+
+def _age(pid: int) -> float:
+    ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    uptime = float(Path("/proc/uptime").read_text().split()[0])
+    return uptime - ticks / os.sysconf("SC_CLK_TCK")
+
+
+def test_cpu_count_is_at_least_one():
+    assert available_cpus() >= 1
