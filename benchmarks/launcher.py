@@ -3,8 +3,10 @@
 1. Start-up: process start to first 200 from /healthz for ``launcher.py --no-browser``
    (desktop mode), against a minimal Flask app on waitress started the same way.
 2. Throughput: requests/s and p99 latency for the home page at 32 connections (wrk),
-   Sheaf's server mode (waitress) against the same app under gunicorn (2 workers,
-   gthread).
+   Sheaf's server mode with 1 and 2 workers against the same app under gunicorn
+   (2 workers, gthread). Goal: 2 workers >= gunicorn.
+3. CPU-heavy jobs: 8 concurrent ``compress level=high`` requests with 1 and with 2
+   workers. Goal: 2 workers at least 1.8x faster.
 
 Prints ratios (Sheaf / reference). The machine is shared and noisy, so only ratios
 measured in the same run mean anything. Usage: ``uv run python benchmarks/launcher.py``
@@ -59,10 +61,9 @@ def startup(runs: int) -> None:
     print(f"  ratio Sheaf / reference         {s / h:7.2f}")
 
 
-def throughput(seconds: int) -> None:
-    env = {**os.environ, "SHEAF_LOG_LEVEL": "warning"}
-    port = free_port()
-    sheaf = subprocess.Popen(
+def _sheaf_server(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "SHEAF_LOG_LEVEL": "warning", "SHEAF_WORKERS": str(workers)}
+    proc = subprocess.Popen(
         [
             sys.executable,
             str(REPO / "launcher.py"),
@@ -76,12 +77,20 @@ def throughput(seconds: int) -> None:
         env=env,
         cwd=REPO,
     )
-    try:
-        first_200(f"http://127.0.0.1:{port}/healthz", sheaf)
-        wrk(f"http://127.0.0.1:{port}/", seconds=2)  # warm-up
-        s_rps, s_p99 = wrk(f"http://127.0.0.1:{port}/", seconds=seconds)
-    finally:
-        stop(sheaf)
+    first_200(f"http://127.0.0.1:{port}/healthz", proc)
+    return proc
+
+
+def throughput(seconds: int) -> None:
+    results = {}
+    for workers in (1, 2):
+        port = free_port()
+        sheaf = _sheaf_server(port, workers)
+        try:
+            wrk(f"http://127.0.0.1:{port}/", seconds=2)  # warm-up
+            results[workers] = wrk(f"http://127.0.0.1:{port}/", seconds=seconds)
+        finally:
+            stop(sheaf)
     gport = free_port()
     gunicorn = subprocess.Popen(
         [
@@ -109,10 +118,51 @@ def throughput(seconds: int) -> None:
     finally:
         stop(gunicorn)
     print(f"home page, 32 connections, {seconds} s (wrk):")
-    print(f"  Sheaf --server (waitress)     {s_rps:8.0f} req/s   p99 {s_p99:7.1f} ms")
+    for workers, (rps, p99) in results.items():
+        print(f"  Sheaf --server, {workers} worker(s)  {rps:8.0f} req/s   p99 {p99:7.1f} ms")
     print(f"  gunicorn 2 gthread (ref)      {g_rps:8.0f} req/s   p99 {g_p99:7.1f} ms")
-    print(f"  ratio req/s Sheaf / ref       {s_rps / g_rps:8.2f}")
-    print(f"  ratio p99   Sheaf / ref       {s_p99 / g_p99:8.2f}")
+    rps, p99 = results[2]
+    print(f"  ratio req/s Sheaf 2 / ref     {rps / g_rps:8.2f}   (goal >= 1)")
+    print(f"  ratio p99   Sheaf 2 / ref     {p99 / g_p99:8.2f}")
+
+
+def heavy_jobs(jobs: int = 8) -> None:
+    import threading
+    import time
+
+    import requests
+
+    sample = REPO.parent / "shared/pdf-samples/018-base64-image/base64image.pdf"
+    data = sample.read_bytes()
+    took = {}
+    for workers in (1, 2):
+        port = free_port()
+        sheaf = _sheaf_server(port, workers)
+        try:
+
+            def one(port: int = port) -> None:
+                r = requests.post(
+                    f"http://127.0.0.1:{port}/api/v1/compress",
+                    files=[("file", ("a.pdf", data, "application/pdf"))],
+                    data={"level": "high"},
+                    timeout=600,
+                )
+                r.raise_for_status()
+
+            threads = [threading.Thread(target=one) for _ in range(jobs)]
+            start = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            took[workers] = time.perf_counter() - start
+        finally:
+            stop(sheaf)
+    print(f"{jobs} concurrent compress level=high ({sample.name}):")
+    print(
+        f"  1 worker {took[1]:6.2f} s, 2 workers {took[2]:6.2f} s,"
+        f" speed-up {took[1] / took[2]:4.2f}x (goal >= 1.8)"
+    )
 
 
 def main() -> None:
@@ -122,6 +172,7 @@ def main() -> None:
     args = p.parse_args()
     startup(args.runs)
     throughput(args.seconds)
+    heavy_jobs()
 
 
 if __name__ == "__main__":

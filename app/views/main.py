@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from markupsafe import Markup
 
 from app import i18n
 from app.meta import SLUG
@@ -15,7 +16,17 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index() -> str:
-    return render_template("index.html")
+    return render_template("index.html", tool_grid=_tool_grid())
+
+
+def _tool_grid() -> Markup:
+    """The tool list is most of the home page's rendering time (two translated strings
+    and two URLs per tool) and the same for everyone in a language: render it once."""
+    cache = current_app.extensions.setdefault(f"{SLUG}.tool-grid", {})
+    key = (str(i18n.get_locale()), request.script_root)
+    if key not in cache:
+        cache[key] = Markup(render_template("tools/_grid.html"))  # noqa: S704 - our template
+    return cache[key]
 
 
 @bp.post("/language")
