@@ -64,6 +64,10 @@ def create_app(settings: Settings | None = None) -> Flask:
             signs_in=bool(settings.password),
         ),
     )
+    if settings.metrics_dir is not None:
+        from app import metrics
+
+        metrics.init_app(app, settings.metrics_dir)
     if not settings.desktop:
         access_log.init_app(app)
     i18n.init_app(app)

@@ -28,6 +28,14 @@ def _log(resp: Response) -> Response:
         resp.status_code,
         resp.content_length if resp.content_length is not None else "-",
         took,
+        extra={
+            "remote": request.remote_addr,
+            "method": request.method,
+            "path": request.path,
+            "status": resp.status_code,
+            "bytes": resp.content_length,
+            "ms": round(took),
+        },
     )
     return resp
 

@@ -64,6 +64,8 @@ class Settings:
     #: only on requests from ``trusted_proxy`` (see app.security).
     auth_header: str | None = None
     trusted_proxy: str | None = None
+    #: Server with SHEAF_METRICS=1: where this process writes its counts (app.metrics).
+    metrics_dir: Path | None = None
     #: Set when the server begins to stop: work in progress stops between pages.
     stopping: threading.Event = field(default_factory=threading.Event, compare=False)
 

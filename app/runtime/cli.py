@@ -47,6 +47,8 @@ class Options:
     health_port: int | None = None
     #: Server processes sharing the port; None = the CPUs available (server_mode).
     workers: int | None = None
+    metrics: bool = False
+    log_format: str = "text"
     session_idle_minutes: float = 60.0
     session_max_hours: float = 12.0
     cookie_secure: bool = False
@@ -142,6 +144,13 @@ def _port_from_env(env: Mapping[str, str], warnings: list[str]) -> int | None:
     return _env_number(env, "PORT", int)
 
 
+def _log_format(env: Mapping[str, str]) -> str:
+    value = env.get("SHEAF_LOG_FORMAT", "text").strip().lower() or "text"
+    if value not in ("text", "json"):
+        raise UsageError(f"SHEAF_LOG_FORMAT must be text or json, not {value!r}")
+    return value
+
+
 def _workers(env: Mapping[str, str]) -> int | None:
     workers = _env_number(env, "SHEAF_WORKERS", int)
     if workers is not None and workers < 1:
@@ -226,6 +235,8 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         auth_header=auth_header,
         health_port=_env_number(env, "SHEAF_HEALTH_PORT", int) if server else None,
         workers=_workers(env) if server else 1,
+        metrics=_flag(env, "SHEAF_METRICS") if server else False,
+        log_format=_log_format(env),
         session_idle_minutes=float(_env_number(env, "SHEAF_SESSION_IDLE_MINUTES", float) or 60),
         session_max_hours=float(_env_number(env, "SHEAF_SESSION_MAX_HOURS", float) or 12),
         cookie_secure=_flag(env, "SHEAF_COOKIE_SECURE"),

@@ -9,6 +9,7 @@ without failing, and everything worth keeping goes to a rotating log file.
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
 import os
@@ -40,11 +41,34 @@ def say(line: str, *, err: bool = False) -> None:
         pass
 
 
-def setup_logging(level: str, log_dir: Path | None, *, console: bool, to_stdout: bool) -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line, for log collectors (``SHEAF_LOG_FORMAT=json``).
+
+    Fields given with ``extra=`` (the access log's method, path, status...) become
+    fields of their own."""
+
+    STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({k: v for k, v in vars(record).items() if k not in self.STANDARD})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def setup_logging(
+    level: str, log_dir: Path | None, *, console: bool, to_stdout: bool, fmt: str = "text"
+) -> None:
     """Log to ``log_dir/sheaf.log`` (rotating) and/or the console, uncaught exceptions included."""
     root = logging.getLogger()
     root.setLevel(level.upper())
-    formatter = logging.Formatter(LOG_FORMAT)
+    formatter = JsonFormatter() if fmt == "json" else logging.Formatter(LOG_FORMAT)
     if log_dir is not None:
         handler = logging.handlers.RotatingFileHandler(
             log_dir / "sheaf.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"

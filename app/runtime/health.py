@@ -10,6 +10,11 @@ pod that was only busy. This listener has its own thread and answers at once:
     200 while serving; 503 as soon as a stop has begun, so the Service stops
     routing new requests here while the requests in flight finish.
 
+``/metrics``
+    with ``SHEAF_METRICS=1``: every worker's counts in Prometheus' format
+    (:mod:`app.metrics`). On this port, not the public one: metrics are for the
+    cluster, not for everyone who can reach Sheaf.
+
 It is off unless ``SHEAF_HEALTH_PORT`` is set (the image sets 8081).
 """
 
@@ -17,30 +22,44 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 
-def start(host: str, port: int, stopping: threading.Event) -> ThreadingHTTPServer:
+def start(
+    host: str, port: int, stopping: threading.Event, metrics: Metrics | None = None
+) -> ThreadingHTTPServer:
     """Answer on a thread of its own (one server process)."""
-    server = ThreadingHTTPServer((host, port), _handler(stopping))
+    server = ThreadingHTTPServer((host, port), _handler(stopping, metrics))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="health", daemon=True).start()
     log.info("health checks on port %d (/livez, /readyz)", server.server_address[1])
     return server
 
 
-def make(host: str, port: int, stopping: threading.Event) -> HTTPServer:
+def make(
+    host: str, port: int, stopping: threading.Event, metrics: Metrics | None = None
+) -> HTTPServer:
     """For a loop that calls ``handle_request()`` itself (the workers' supervisor):
     no thread, so forking new workers stays safe."""
-    server = HTTPServer((host, port), _handler(stopping))
+    server = HTTPServer((host, port), _handler(stopping, metrics))
     server.timeout = 0.25
     log.info("health checks on port %d (/livez, /readyz)", server.server_address[1])
     return server
 
 
-def _handler(stopping: threading.Event) -> type[BaseHTTPRequestHandler]:
+@dataclass(frozen=True)
+class Metrics:
+    """Where the workers' counts are, for ``/metrics`` (see app.metrics)."""
+
+    folder: Path
+    workers: int
+
+
+def _handler(stopping: threading.Event, metrics: Metrics | None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         timeout = 5  # a probe that sends nothing cannot hold the supervisor's loop
 
@@ -50,12 +69,19 @@ def _handler(stopping: threading.Event) -> type[BaseHTTPRequestHandler]:
             elif self.path == "/readyz":
                 ready = not stopping.is_set()
                 self._answer(200 if ready else 503, b"ready\n" if ready else b"stopping\n")
+            elif self.path == "/metrics" and metrics is not None:
+                from app.metrics import render
+
+                text = render(metrics.folder, metrics.workers).encode()
+                self._answer(200, text, "text/plain; version=0.0.4; charset=utf-8")
             else:
                 self._answer(404, b"not found\n")
 
-        def _answer(self, status: int, body: bytes) -> None:
+        def _answer(
+            self, status: int, body: bytes, kind: str = "text/plain; charset=utf-8"
+        ) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()

@@ -20,12 +20,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import socket
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.meta import NAME, VERSION
 from app.runtime import console
@@ -38,6 +40,9 @@ from app.runtime.main import (
     remove_scratch,
     waitress_options,
 )
+
+if TYPE_CHECKING:
+    from app.runtime.health import Metrics
 
 log = logging.getLogger("sheaf")
 
@@ -63,16 +68,28 @@ def can_share_port() -> bool:
 
 
 def run_server(options: Options, has_console: bool) -> int:
-    console.setup_logging(options.log_level, None, console=has_console, to_stdout=True)
+    console.setup_logging(
+        options.log_level, None, console=has_console, to_stdout=True, fmt=options.log_format
+    )
     for warning in options.warnings:
         log.warning("%s", warning)
     workers = options.workers or available_cpus()
     if workers > 1 and not can_share_port():
         log.info("%d workers asked for; this system serves with one process", workers)
         workers = 1
-    if workers == 1:
-        return _serve(options, _bind(options, reuse_port=False), announce=True, health=True)
-    return _supervise(options, workers)
+    metrics = None
+    if options.metrics:
+        from app.runtime.health import Metrics
+
+        metrics = Metrics(Path(tempfile.mkdtemp(prefix="sheaf-metrics-")), workers)
+    try:
+        if workers == 1:
+            sock = _bind(options, reuse_port=False)
+            return _serve(options, sock, announce=True, health=True, metrics=metrics)
+        return _supervise(options, workers, metrics)
+    finally:
+        if metrics is not None:
+            shutil.rmtree(metrics.folder, ignore_errors=True)
 
 
 def _bind(options: Options, *, reuse_port: bool, port: int | None = None) -> socket.socket:
@@ -96,7 +113,14 @@ def _url(options: Options, port: int) -> str:
     return f"http://{host}:{port}"
 
 
-def _serve(options: Options, sock: socket.socket, *, announce: bool, health: bool) -> int:
+def _serve(
+    options: Options,
+    sock: socket.socket,
+    *,
+    announce: bool,
+    health: bool,
+    metrics: Metrics | None = None,
+) -> int:
     """One complete Sheaf on ``sock`` until SIGTERM; returns when it has drained."""
     from app import create_app
     from app.runtime.proxy import behind_proxy
@@ -115,6 +139,7 @@ def _serve(options: Options, sock: socket.socket, *, announce: bool, health: boo
         hsts=options.hsts,
         auth_header=options.auth_header,
         trusted_proxy=options.trusted_proxy,
+        metrics_dir=metrics.folder if metrics is not None else None,
     )
     app = create_app(settings)
     server = Server(
@@ -131,7 +156,7 @@ def _serve(options: Options, sock: socket.socket, *, announce: bool, health: boo
     if health and options.health_port is not None:
         from app.runtime import health as health_port
 
-        health_port.start(options.host, options.health_port, settings.stopping)
+        health_port.start(options.host, options.health_port, settings.stopping, metrics)
     if announce:
         _announce(options, server.port, 1)
     try:
@@ -158,7 +183,7 @@ def _announce(options: Options, port: int, workers: int) -> None:
     console.say(f"{NAME} is running at {_url(options, port)}")
 
 
-def _supervise(options: Options, workers: int) -> int:
+def _supervise(options: Options, workers: int, metrics: Metrics | None) -> int:
     if options.port:
         # Any process of this user could join a SO_REUSEPORT group: a port that is
         # taken (by another Sheaf too) must fail here, as it does with one worker.
@@ -177,12 +202,8 @@ def _supervise(options: Options, workers: int) -> int:
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 reserve.close()
-                code = _serve(
-                    options,
-                    _bind(options, reuse_port=True, port=port),
-                    announce=False,
-                    health=False,
-                )
+                sock = _bind(options, reuse_port=True, port=port)
+                code = _serve(options, sock, announce=False, health=False, metrics=metrics)
             except BaseException:
                 log.exception("worker failed")
             finally:
@@ -196,7 +217,7 @@ def _supervise(options: Options, workers: int) -> int:
     if options.health_port is not None:
         from app.runtime import health as health_port
 
-        health = health_port.make(options.host, options.health_port, stopping)
+        health = health_port.make(options.host, options.health_port, stopping, metrics)
     _announce(options, port, workers)
     while not stopping.is_set():
         if health is not None:
