@@ -22,7 +22,8 @@ from pathlib import Path
 
 REFERENCE = "localhost/sheaf-base:bookworm"
 SUITE = "bookworm"
-MIRROR = "http://deb.debian.org/debian"
+#: A Debian mirror, if the build machine needs its own; otherwise debootstrap's default.
+MIRROR = os.environ.get("SHEAF_DEBIAN_MIRROR") or None
 PACKAGES = ["python3", "python3-venv", "python-is-python3", "ca-certificates"]
 CACHE = Path(os.environ.get("SHEAF_CI_CACHE", "/var/cache/sheaf-ci"))
 BUILDAH = ["buildah", "--storage-driver", "vfs"]
@@ -44,7 +45,7 @@ def make_rootfs(tarball: Path) -> None:
                 f"--include={','.join(PACKAGES)}",
                 SUITE,
                 str(root),
-                MIRROR,
+                *([MIRROR] if MIRROR else []),
             ],
             check=True,
             stdout=subprocess.DEVNULL,

@@ -1,6 +1,7 @@
 """Build Sheaf's server image with Docker where an engine runs, and buildah otherwise.
 
     uv run python build_scripts/image.py [--base IMAGE] [--tag REPO:TAG ...] [--push]
+    uv run python build_scripts/image.py --publish REPO --push   # what the pipeline runs
 
 Tags the image ``sheaf:<version>`` (plus any ``--tag``), sets the OCI labels
 from the project and git, passes the machine's CA bundle as the build secret
@@ -61,15 +62,50 @@ def build_args(base: str | None) -> list[str]:
     return [item for k, v in args.items() for item in ("--build-arg", f"{k}={v}")]
 
 
+def publish_tags(
+    repository: str, version: str, commit: str, *, branch: str | None, git_tag: str | None
+) -> list[str]:
+    """What a pipeline run may push: the commit always; the version only when building
+    that version's tag (so a branch can never overwrite a release); ``latest`` only
+    from main."""
+    tags = [f"{repository}:{commit[:12]}"]
+    if git_tag:
+        if git_tag.removeprefix("v") != version:
+            raise SystemExit(f"tag {git_tag} does not match the project version {version}")
+        tags.append(f"{repository}:{version}")
+    if branch == "main" and not git_tag:
+        tags.append(f"{repository}:latest")
+    return tags
+
+
 def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description="Build the Sheaf server image.")
     parser.add_argument("--base", help="base image (default: the Dockerfile's python:3.12-slim)")
     parser.add_argument("--tag", action="append", default=[], help="extra tag (repeatable)")
+    parser.add_argument(
+        "--publish",
+        metavar="REPOSITORY",
+        help="add the pipeline's tags for REPOSITORY (see publish_tags) from --commit,"
+        " --branch and --git-tag",
+    )
+    parser.add_argument("--commit", default=os.environ.get("GIT_COMMIT", ""))
+    parser.add_argument("--branch", default=os.environ.get("BRANCH_NAME") or None)
+    parser.add_argument("--git-tag", default=os.environ.get("TAG_NAME") or None)
     parser.add_argument("--push", action="store_true", help="push the --tag images")
     args = parser.parse_args(argv)
 
     tool = engine()
     local = f"{project().slug}:{project().version}"
+    if args.publish:
+        if not args.commit:
+            parser.error("--publish needs --commit (or GIT_COMMIT)")
+        args.tag += publish_tags(
+            args.publish,
+            project().version,
+            args.commit,
+            branch=args.branch,
+            git_tag=args.git_tag,
+        )
     tags = [local, *args.tag]
     command = (
         ["docker", "build"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from binaries import build
 def built(tmp_path_factory) -> Path:
     given = os.environ.get("SHEAF_BINARY")
     if given:
-        return Path(given)
+        path = Path(given)
+        if path.is_dir():  # a dist folder: build-info.json names the artifact
+            path = path / json.loads((path / "build-info.json").read_text())["artifact"]
+        return path
     root = tmp_path_factory.mktemp("build-a")
     return build(root / "dist", root / "work")
