@@ -13,6 +13,7 @@ later runs on the same machine skip the work.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -20,11 +21,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-REFERENCE = "localhost/sheaf-base:bookworm"
 SUITE = "bookworm"
 #: A Debian mirror, if the build machine needs its own; otherwise debootstrap's default.
 MIRROR = os.environ.get("SHEAF_DEBIAN_MIRROR") or None
-PACKAGES = ["python3", "python3-venv", "python-is-python3", "ca-certificates"]
+# The image's builder freezes Sheaf with PyInstaller: Python's shared library, and binutils
+# (objdump reads dependencies, strip shrinks the bundle).
+PACKAGES = [
+    "python3",
+    "python3-venv",
+    "python-is-python3",
+    "ca-certificates",
+    "libpython3.11",
+    "binutils",
+]
+#: Named by its contents, so a changed package list never reuses an old cached base.
+KEY = hashlib.sha256(f"{SUITE} {' '.join(PACKAGES)}".encode()).hexdigest()[:8]
+REFERENCE = f"localhost/sheaf-base:{SUITE}-{KEY}"
 CACHE = Path(os.environ.get("SHEAF_CI_CACHE", "/var/cache/sheaf-ci"))
 BUILDAH = ["buildah", "--storage-driver", "vfs"]
 
@@ -78,7 +90,7 @@ def main(argv: list[str] | None = None) -> str:
         print(f"base image cached: {REFERENCE}", file=sys.stderr)
         print(REFERENCE)
         return REFERENCE
-    tarball = CACHE / f"debian-{SUITE}-python-rootfs.tgz"
+    tarball = CACHE / f"debian-{SUITE}-python-rootfs-{KEY}.tgz"
     if args.rebuild or not tarball.exists():
         print(f"debootstrap {SUITE} into {tarball} (a few minutes)", file=sys.stderr)
         make_rootfs(tarball)

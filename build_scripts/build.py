@@ -128,14 +128,43 @@ def deterministic_zip(folder: Path, archive: Path, epoch: int) -> None:
                 z.writestr(info, path.read_bytes())
 
 
+def build_onedir(dist: Path, work: Path) -> Path:
+    """``dist/Sheaf/``: the executable and its ``_internal`` folder, nothing unpacked at start."""
+    shutil.rmtree(work, ignore_errors=True)
+    compile_translations()
+    epoch = source_date_epoch()
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "PYTHONHASHSEED": "0",
+        "SHEAF_BUNDLE": "onedir",
+    }
+    out = run_pyinstaller(work, env)
+    target = dist / project().name
+    shutil.rmtree(target, ignore_errors=True)
+    dist.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(out / project().name, target, symlinks=True)
+    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    print(f"built {target.name}/: {size / 2**20:.1f} MB")
+    print(target)
+    return target
+
+
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description="Build Sheaf's executable for this OS.")
     parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default dist/)")
     parser.add_argument(
         "--work", type=Path, default=ROOT / "build", help="scratch folder (default build/)"
     )
+    parser.add_argument(
+        "--onedir",
+        action="store_true",
+        help="a folder bundle (Linux: the server image's payload) instead of one file",
+    )
     args = parser.parse_args(argv)
     dist, work = args.dist.resolve(), args.work.resolve()
+    if args.onedir:
+        return build_onedir(dist, work)
 
     shutil.rmtree(work, ignore_errors=True)
     dist.mkdir(parents=True, exist_ok=True)

@@ -53,6 +53,7 @@ class Options:
     session_max_hours: float = 12.0
     cookie_secure: bool = False
     hsts: bool = False
+    healthcheck: bool = False
     #: Things worth a warning in the log once logging is set up.
     warnings: tuple[str, ...] = ()
 
@@ -70,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve everyone who can reach --host:--port (for Docker and servers)",
     )
     p.add_argument("--host", help="address to listen on (server mode; default 0.0.0.0)")
+    p.add_argument(
+        "--healthcheck",
+        action="store_true",
+        help="ask a running server whether it is alive and exit 0 or 1 (the image's"
+        " HEALTHCHECK: it has no shell or Python of its own)",
+    )
     p.add_argument(
         "--port",
         type=int,
@@ -233,10 +240,13 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         max_output_files=int(_env_number(env, "SHEAF_MAX_OUTPUT_FILES", int) or 2_000),
         memory_budget_mb=int(_env_number(env, "SHEAF_MEMORY_BUDGET_MB", int) or 384),
         auth_header=auth_header,
-        health_port=_env_number(env, "SHEAF_HEALTH_PORT", int) if server else None,
+        health_port=(
+            _env_number(env, "SHEAF_HEALTH_PORT", int) if server or args.healthcheck else None
+        ),
         workers=_workers(env) if server else 1,
         metrics=_flag(env, "SHEAF_METRICS") if server else False,
         log_format=_log_format(env),
+        healthcheck=bool(args.healthcheck),
         session_idle_minutes=float(_env_number(env, "SHEAF_SESSION_IDLE_MINUTES", float) or 60),
         session_max_hours=float(_env_number(env, "SHEAF_SESSION_MAX_HOURS", float) or 12),
         cookie_secure=_flag(env, "SHEAF_COOKIE_SECURE"),

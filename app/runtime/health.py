@@ -51,6 +51,23 @@ def make(
     return server
 
 
+def probe(health_port: int | None, port: int | None) -> int:
+    """``Sheaf --healthcheck``: 0 if the local server is alive, else 1. Asks the health
+    port's ``/livez`` where there is one, else the main port's ``/healthz``."""
+    import urllib.request
+
+    url = (
+        f"http://127.0.0.1:{health_port}/livez"
+        if health_port
+        else f"http://127.0.0.1:{port or 8080}/healthz"
+    )
+    try:
+        with urllib.request.urlopen(url, timeout=4) as resp:  # noqa: S310 - our own address
+            return 0 if resp.status == 200 else 1
+    except OSError:
+        return 1
+
+
 @dataclass(frozen=True)
 class Metrics:
     """Where the workers' counts are, for ``/metrics`` (see app.metrics)."""

@@ -37,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         console.say(f"{SLUG}: error: {exc}", err=True)
         return EXIT_USAGE
+    if options.healthcheck:
+        from app.runtime.health import probe
+
+        return probe(options.health_port, options.port)
     try:
         if options.server:
             from app.runtime.server_mode import run_server

@@ -183,7 +183,7 @@ def test_deployment_is_locked_down_and_probed():
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert env["SHEAF_HEALTH_PORT"] == "8081"
     assert pod["enableServiceLinks"] is False  # no SHEAF_PORT=tcp://... from a Service
-    pause = float(container["lifecycle"]["preStop"]["exec"]["command"][-1].split("sleep(")[1][:-1])
+    pause = container["lifecycle"]["preStop"]["sleep"]["seconds"]
     assert pod["terminationGracePeriodSeconds"] > pause + 8  # preStop + drain timeout
     # The memory limit covers the process and every thread's budget.
     limit_mb = int(container["resources"]["limits"]["memory"].removesuffix("Mi"))
