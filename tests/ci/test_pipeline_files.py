@@ -206,6 +206,23 @@ def test_compose_example():
     assert any(t.startswith("/tmp") for t in service["tmpfs"])
     assert service["image"] == f"sheaf:{version()}"
     assert service["environment"]["SHEAF_PASSWORD_FILE"].startswith("/run/secrets/")
+    # nginx in front buffers requests; Sheaf trusts exactly its address.
+    proxy = compose["services"]["proxy"]
+    proxy_ip = proxy["networks"]["sheaf"]["ipv4_address"]
+    assert service["environment"]["SHEAF_TRUSTED_PROXY"] == proxy_ip
+    nginx = compose["configs"]["nginx"]["content"]
+    assert "proxy_request_buffering on" in nginx
+    assert f"{service['environment']['SHEAF_MAX_UPLOAD_MB']}m" in nginx
+    assert "ports" not in service  # only through the proxy
+
+
+def test_sso_compose_example_trusts_only_the_sign_in_proxy():
+    compose = yaml.safe_load((REPO / "deploy" / "docker-compose.sso.yml").read_text())
+    sheaf, proxy = compose["services"]["sheaf"], compose["services"]["oauth2-proxy"]
+    env = sheaf["environment"]
+    assert env["SHEAF_AUTH_HEADER"] == "X-Forwarded-User"
+    assert env["SHEAF_TRUSTED_PROXY"] == proxy["networks"]["sheaf"]["ipv4_address"]
+    assert "ports" not in sheaf
 
 
 @pytest.mark.parametrize("path", ["Dockerfile", ".dockerignore"])
