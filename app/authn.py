@@ -1,4 +1,4 @@
-"""Who is asking: the desktop's launch token, a server password, or a sign-in proxy.
+"""Who is asking: one policy per mode (launch token, password, sign-in proxy, open).
 
 Desktop: the per-launch token, as a ``Bearer`` header, as ``?token=`` once
 (exchanged for an HttpOnly, SameSite=Strict cookie), or as that cookie.
@@ -92,9 +92,8 @@ def from_trusted_proxy() -> bool:
 
 
 def too_many_attempts() -> Response | None:
-    """429 with Retry-After if this address must wait before trying a password again."""
-    if settings().desktop:
-        return None  # a 256-bit launch token cannot be guessed; local scripts stay simple
+    """429 with Retry-After if this address must wait before trying a password again.
+    (Only passwords: a 256-bit desktop launch token cannot be guessed.)"""
     wait = _throttle().retry_after(client_address())
     if not wait:
         return None
@@ -108,8 +107,6 @@ def too_many_attempts() -> Response | None:
 
 
 def password_attempt(ok: bool) -> None:
-    if settings().desktop:
-        return
     if ok:
         _throttle().succeeded(client_address())
     else:
@@ -120,59 +117,113 @@ def _throttle() -> Throttle:
     return current_app.extensions[f"{SLUG}.throttle"]
 
 
-def _authenticate() -> Response | None:
-    s = settings()
-    found = keys()
-    g.auth = None
-    if s.auth_header:
-        return _proxy_user(s)
-    header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        refused = too_many_attempts()
-        if refused:
-            return refused
-        ok = found.check_bearer(s, header[7:].strip())
-        password_attempt(ok)
-        if ok:
-            g.auth = "bearer"
+class Policy:
+    """How one mode decides who is asking; :func:`_authenticate` runs the app's policy.
+
+    Each sets ``g.auth`` ("bearer", "cookie", "proxy" or "open") for the CSRF check
+    and the pages, and returns a response only to turn the request away."""
+
+    def authenticate(self) -> Response | None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _session() -> bool:
+        valid, renewed = keys().check_session(request.cookies.get(session_cookie_name()))
+        if valid:
+            g.auth = "cookie"
+            g.renewed_session = renewed
+        return valid
+
+
+class DesktopToken(Policy):
+    """The per-launch token: a Bearer header, ``?token=`` once, or the cookie it buys."""
+
+    def authenticate(self) -> Response | None:
+        bearer = _bearer()
+        if bearer is not None:
+            if keys().check_bearer(settings(), bearer):
+                g.auth = "bearer"
+                return None
+            return error_response(401, "unauthorized", _("That access token is not valid."))
+        self._session()
+        if request.endpoint in PUBLIC_ENDPOINTS:
             return None
-        return error_response(401, "unauthorized", _("That access token is not valid."))
-    valid, renewed = found.check_session(request.cookies.get(session_cookie_name()))
-    if valid:
-        g.auth = "cookie"
-        g.renewed_session = renewed
-    elif not found.secret:
-        g.auth = "open"
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return None
-    if s.desktop and "token" in request.args and request.method == "GET":
-        return _exchange_token(request.args["token"])
-    if g.auth:
-        return None
-    if s.desktop:
+        if "token" in request.args and request.method == "GET":
+            return _exchange_token(request.args["token"])
+        if g.auth:
+            return None
         return error_response(
             401,
             "unauthorized",
             _("Sheaf is not open in this window. Please start Sheaf from its icon."),
         )
-    if wants_json() or request.method != "GET":
-        return error_response(401, "unauthorized", _("Please sign in to use Sheaf."))
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def _proxy_user(s: Settings) -> Response | None:
-    """Behind a sign-in proxy: its header names the user, but only the proxy may say so
+class SharedPassword(Policy):
+    """A server password: the sign-in page and a session, or Bearer; guessing is slowed."""
+
+    def authenticate(self) -> Response | None:
+        bearer = _bearer()
+        if bearer is not None:
+            refused = too_many_attempts()
+            if refused:
+                return refused
+            ok = keys().check_bearer(settings(), bearer)
+            password_attempt(ok)
+            if ok:
+                g.auth = "bearer"
+                return None
+            return error_response(401, "unauthorized", _("That access token is not valid."))
+        if self._session() or request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if wants_json() or request.method != "GET":
+            return error_response(401, "unauthorized", _("Please sign in to use Sheaf."))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+class SignInProxy(Policy):
+    """A sign-in proxy's header names the user, believed only from the proxy itself
     (anyone else could send the same header)."""
-    user = request.headers.get(s.auth_header or "", "").strip()
-    if user and from_trusted_proxy():
-        g.auth = "proxy"
-        g.user = user
+
+    def authenticate(self) -> Response | None:
+        user = request.headers.get(settings().auth_header or "", "").strip()
+        if user and from_trusted_proxy():
+            g.auth = "proxy"
+            g.user = user
+            return None
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        return error_response(
+            401, "unauthorized", _("Please sign in through your organisation’s sign-in page.")
+        )
+
+
+class Open(Policy):
+    """A server without sign-in (behind a firewall or a proxy that decides)."""
+
+    def authenticate(self) -> Response | None:
+        g.auth = "open"
         return None
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        return None
-    return error_response(
-        401, "unauthorized", _("Please sign in through your organisation’s sign-in page.")
-    )
+
+
+def policy_for(s: Settings) -> Policy:
+    if s.desktop:
+        return DesktopToken()
+    if s.auth_header:
+        return SignInProxy()
+    if s.password:
+        return SharedPassword()
+    return Open()
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header[:7].lower() == "bearer " else None
+
+
+def _authenticate() -> Response | None:
+    g.auth = None
+    return current_app.extensions[f"{SLUG}.policy"].authenticate()
 
 
 def _exchange_token(presented: str) -> Response:
@@ -227,5 +278,6 @@ def _renew_session(resp: Response) -> Response:
 def init_app(app: Flask, s: Settings) -> None:
     app.extensions[f"{SLUG}.keys"] = Keys(s)
     app.extensions[f"{SLUG}.throttle"] = Throttle()
+    app.extensions[f"{SLUG}.policy"] = policy_for(s)
     app.before_request(_authenticate)
     app.after_request(_renew_session)
