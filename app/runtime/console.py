@@ -54,6 +54,7 @@ class JsonFormatter(logging.Formatter):
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}",
             "level": record.levelname,
             "logger": record.name,
+            "pid": record.process,  # which worker, with several
             "message": record.getMessage(),
         }
         entry.update({k: v for k, v in vars(record).items() if k not in self.STANDARD})

@@ -26,6 +26,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
@@ -33,16 +34,31 @@ from waitress.server import BaseWSGIServer, create_server
 log = logging.getLogger(__name__)
 
 LOOP_STEP = 0.25  # seconds; how quickly a stop request is noticed
+#: With workers taking turns: how soon a worker that became the least busy listens again.
+SHARED_LOOP_STEP = 0.05
 
 
-def bind(host: str, port: int | None, *, fallback: bool, reuse_port: bool = False) -> socket.socket:
+class Share:
+    """One worker's place among several sharing a listening socket (see _take_turns).
+
+    ``loads`` is shared memory made before the workers were forked."""
+
+    def __init__(self, loads: Any, index: int) -> None:
+        self.loads = loads
+        self.index = index
+
+    def publish(self, load: int) -> None:
+        self.loads[self.index] = load
+
+    def least_busy(self) -> bool:
+        return self.loads[self.index] <= min(self.loads)
+
+
+def bind(host: str, port: int | None, *, fallback: bool) -> socket.socket:
     """Bind ``host:port`` (0/None = any free port). With ``fallback``, a taken port
-    falls back to a free one instead of failing. ``reuse_port``: several worker
-    processes bind the same port and the kernel spreads connections among them."""
+    falls back to a free one instead of failing."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    if reuse_port:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no one may share our port
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
     else:
@@ -83,9 +99,11 @@ class Server:
         threads: int,
         shutdown_timeout: float,
         stop_event: threading.Event | None = None,
+        share: Share | None = None,
         **waitress_options: object,
     ) -> None:
         self.shutdown_timeout = shutdown_timeout
+        self._loop_step = LOOP_STEP if share is None else SHARED_LOOP_STEP
         #: Shared with the app (``Settings.stopping``): work stops between pages.
         self._stop = stop_event or threading.Event()
         self._use_poll = hasattr(select, "poll")
@@ -98,6 +116,27 @@ class Server:
             **waitress_options,
         )
         self.port: int = sock.getsockname()[1]
+        if share is not None:
+            self._take_turns(share)
+
+    def _take_turns(self, share: Share) -> None:
+        """Workers sharing one listening socket: only the least busy ones listen.
+
+        Each publishes how many connections it holds (in its loop thread, where
+        connections open and close) and polls the shared socket only while none
+        holds fewer, so long jobs spread over the workers instead of piling up on
+        whichever woke first. At least one worker always listens.
+        """
+        server = self._waitress
+        listens = server.readable
+        fixed = len(server._map) - 1  # the listener and waitress' trigger
+
+        def readable() -> bool:
+            wanted = listens()  # also waitress' own upkeep
+            share.publish(len(server._map) - 1 - fixed)
+            return wanted and share.least_busy()
+
+        server.readable = readable  # type: ignore[method-assign]
 
     @property
     def stopping(self) -> bool:
@@ -112,7 +151,7 @@ class Server:
     def serve(self) -> None:
         """Serve until :meth:`request_stop`, then stop gracefully. Returns when done."""
         while not self._stop.is_set():
-            self._step(LOOP_STEP)
+            self._step(self._loop_step)
         self._drain()
 
     def _drain(self) -> None:

@@ -1,8 +1,9 @@
-"""Server mode on every core: worker processes share the port and stop together."""
+"""Server mode on every core: worker processes share one listening socket and stop together."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import threading
@@ -15,7 +16,7 @@ import requests
 from app.runtime.server_mode import CRASH_WINDOW, available_cpus, can_share_port
 from support import Sheaf, wait_until
 
-pytestmark = pytest.mark.skipif(not can_share_port(), reason="SO_REUSEPORT and fork")
+pytestmark = pytest.mark.skipif(not can_share_port(), reason="needs fork")
 
 
 def _children(pid: int) -> list[int]:
@@ -104,3 +105,44 @@ def _age(pid: int) -> float:
 
 def test_cpu_count_is_at_least_one():
     assert available_cpus() >= 1
+
+
+def test_long_jobs_spread_over_the_workers(tmp_path: Path):
+    """The least busy worker accepts: four long jobs at once run two per worker."""
+    sheaf = Sheaf.start(
+        ["--server", "--host", "127.0.0.1", "--port", "0"],
+        data_dir=None,
+        env={"SHEAF_WORKERS": "2", "SHEAF_LOG_FORMAT": "json"},
+    )
+    try:
+        pdf = pikepdf.new()
+        for _ in range(1500):
+            pdf.add_blank_page(page_size=(200, 200))
+        data = io.BytesIO()
+        pdf.save(data)
+        barrier = threading.Barrier(4)
+
+        def thumbnails() -> None:
+            barrier.wait()
+            requests.post(
+                sheaf.base + "/api/v1/thumbnails",
+                files=[("file", ("long.pdf", io.BytesIO(data.getvalue()), "application/pdf"))],
+                data={"width": "40"},
+                timeout=120,
+            ).raise_for_status()
+
+        jobs = [threading.Thread(target=thumbnails) for _ in range(4)]
+        for job in jobs:
+            job.start()
+        for job in jobs:
+            job.join(120)
+
+        def served_by() -> list[int] | None:
+            entries = [json.loads(x) for x in sheaf.lines if x.startswith("{")]
+            pids = [e["pid"] for e in entries if e.get("path") == "/api/v1/thumbnails"]
+            return pids if len(pids) == 4 else None
+
+        pids = wait_until(served_by, 10, "four access log lines")
+        assert sorted(pids.count(p) for p in set(pids)) == [2, 2]
+    finally:
+        sheaf.stop()
