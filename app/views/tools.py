@@ -68,6 +68,8 @@ class Tool:
     options: tuple[Option, ...] = ()
     password: bool = True  # offer "password, if the PDF is protected"
     result: str = "file"  # file or metadata
+    #: The run button's words where the title does not say the action.
+    action: object = None
 
     def shown(self) -> list[Shown]:
         from app.api.declare import find
@@ -231,6 +233,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("See and change title, author, subject and keywords."),
         "metadata",
         result="metadata",
+        action=_l("Save details"),
         options=(
             Option("title", _l("Title")),
             Option("author", _l("Author")),
