@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.pdf.document import Source
 
-Kind = Literal["file", "files", "string", "integer", "boolean", "password"]
+Kind = Literal["file", "files", "string", "integer", "number", "boolean", "password"]
 
 
 class InputError(Exception):
@@ -35,8 +35,8 @@ class Field:
     required: bool = False
     default: Any = None
     enum: tuple[str, ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
     max_length: int = 1000
     accept: tuple[str, ...] = ("application/pdf",)
     #: Sent empty means "clear" (the value is ""), unlike not sent at all (the default).
@@ -119,6 +119,27 @@ def _convert(f: Field, raw: str) -> Any:
                 ),
             )
         return value
+    if f.kind == "number":
+        try:
+            number = float(raw.strip())
+        except ValueError:
+            message = _("“%(field)s” must be a number.", field=f.name)
+            raise InputError("bad_field", message) from None
+        if (
+            number != number
+            or (f.minimum is not None and number < f.minimum)
+            or (f.maximum is not None and number > f.maximum)
+        ):
+            raise InputError(
+                "bad_field",
+                _(
+                    "“%(field)s” must be between %(low)s and %(high)s.",
+                    field=f.name,
+                    low=f.minimum,
+                    high=f.maximum,
+                ),
+            )
+        return number
     if f.kind == "boolean":
         lowered = raw.strip().lower()
         if lowered in ("1", "true", "on", "yes"):

@@ -47,8 +47,8 @@ def _schema(f: Field) -> dict[str, Any]:
             "minItems": 1,
             "description": f.description,
         }
-    if f.kind == "integer":
-        s: dict[str, Any] = {"type": "integer", "description": f.description}
+    if f.kind in ("integer", "number"):
+        s: dict[str, Any] = {"type": f.kind, "description": f.description}
         if f.minimum is not None:
             s["minimum"] = f.minimum
         if f.maximum is not None:

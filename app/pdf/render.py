@@ -33,7 +33,8 @@ THUMBNAIL_TALLEST = 4  # a thumbnail is at most this many times as tall as it is
 
 
 @contextmanager
-def _document(source: Source) -> Iterator[Any]:
+def open_rendering(source: Source) -> Iterator[Any]:
+    """A pdfium document, opened and closed under the lock."""
     import pypdfium2 as pdfium
 
     with PDFIUM:
@@ -45,7 +46,7 @@ def _document(source: Source) -> Iterator[Any]:
             document.close()
 
 
-def _render(document: Any, index: int, scale_x: float, job: Job, fit_height: int = 0) -> Any:
+def render_page(document: Any, index: int, scale_x: float, job: Job, fit_height: int = 0) -> Any:
     """Render page ``index`` at ``scale_x`` (pixels per point); return a PIL image.
 
     ``fit_height``: shrink further so the image is at most this tall (thumbnails).
@@ -99,10 +100,10 @@ def pdf_to_images(
     suffix = "jpg" if fmt == "jpeg" else "png"
     outputs: list[Path] = []
     names: list[str] = []
-    with _document(source) as document:
+    with open_rendering(source) as document:
         for index in chosen:
             job.check()
-            image = _render(document, index, dpi / 72.0, job)
+            image = render_page(document, index, dpi / 72.0, job)
             target = out_dir / f"image-{len(outputs) + 1:05d}.{suffix}"
             if fmt == "jpeg":
                 image.convert("RGB").save(target, "JPEG", quality=90, dpi=(dpi, dpi))
@@ -134,11 +135,11 @@ def thumbnails(source: Source, job: Job, *, width: int = 160) -> dict[str, Any]:
                     "rotation": int(page.obj.get("/Rotate", 0)) % 360,
                 }
             )
-    with _document(source) as document:
+    with open_rendering(source) as document:
         for entry in pages:
             job.check()
             w_pt = max(entry["width"], 1.0)
-            image = _render(
+            image = render_page(
                 document, entry["index"], width / w_pt, job, fit_height=width * THUMBNAIL_TALLEST
             )
             buffer = io.BytesIO()

@@ -45,8 +45,9 @@ class Shown:
     help: object
     required: bool
     placeholder: str
-    minimum: int | None
-    maximum: int | None
+    minimum: float | None
+    maximum: float | None
+    step: str = "1"
 
 
 def _text(value: object) -> str:
@@ -92,6 +93,7 @@ class Tool:
                     placeholder=opt.placeholder,
                     minimum=declared.minimum,
                     maximum=declared.maximum,
+                    step="any" if declared.kind == "number" else "1",
                 )
             )
         return shown
@@ -284,6 +286,48 @@ TOOLS: tuple[Tool, ...] = (
         ),
     ),
 )
+FINISHING: tuple[Tool, ...] = (
+    Tool(
+        "crop",
+        "crop",
+        _l("Crop pages"),
+        _l("Cut away margins, or trim white space automatically."),
+        "crop",
+        options=(
+            Option(
+                "mode",
+                _l("How to crop"),
+                "select",
+                (("margins", _l("Cut away margins")), ("auto", _l("Trim white margins"))),
+            ),
+            *(
+                Option(edge, label, "number", help=_l("A fraction of the page, e.g. 0.05"))
+                for edge, label in (
+                    ("left", _l("Left")),
+                    ("right", _l("Right")),
+                    ("top", _l("Top")),
+                    ("bottom", _l("Bottom")),
+                )
+            ),
+            Option("pages", _l("Pages"), help=PAGES_HELP, placeholder="1-3,5"),
+        ),
+    ),
+    Tool(
+        "flatten",
+        "flatten",
+        _l("Flatten"),
+        _l("Burn form fields and comments into the pages, as they print."),
+        "flatten",
+    ),
+    Tool(
+        "repair",
+        "repair",
+        _l("Repair"),
+        _l("Rebuild a damaged PDF so it opens again."),
+        "repair",
+    ),
+)
+TOOLS = TOOLS + FINISHING
 BY_SLUG = {tool.slug: tool for tool in TOOLS}
 
 

@@ -46,6 +46,7 @@ class Case:
     changes_info: bool = False
     keeps_xmp: bool = True
     extra: dict = field(default_factory=dict)
+    draws_annotations: bool = False
 
 
 OPERATIONS = [
@@ -59,6 +60,11 @@ OPERATIONS = [
     ),
     Case("compress", lambda n: {"level": "lossless"}, lambda n: list(range(n))),
     Case("metadata/edit", lambda n: {"title": "Fidelity"}, lambda n: list(range(n)), True, True),
+    Case("crop", lambda n: {"left": "0.05", "top": "0.05"}, lambda n: list(range(n))),
+    Case("crop", lambda n: {"mode": "auto", "pages": "1"}, lambda n: list(range(n))),
+    # Flatten means to turn annotations and fields into page content; the rest stays.
+    Case("flatten", lambda n: {}, lambda n: list(range(n)), draws_annotations=True),
+    Case("repair", lambda n: {}, lambda n: list(range(n))),
 ]
 
 
@@ -143,6 +149,9 @@ def _compare(case: Case, before_data: bytes, after_data: bytes, kept: list[int])
         assert _labels(after_data) == [labels_before[i] for i in kept]
     if all_kept:
         assert _outline_titles(after) == _outline_titles(before)
+        if case.draws_annotations:
+            assert not _fields(after)
+            return
         assert _fields(after) == _fields(before)
         assert _dests(after) == _dests(before)
         assert ("/StructTreeRoot" in after.Root) == ("/StructTreeRoot" in before.Root)
@@ -163,8 +172,8 @@ def pytest_generate_tests(metafunc):
         from support import samples_dir
 
         params = [
-            pytest.param(case, path, pages, id=f"{case.op}-{path.split('/')[0]}")
-            for case in OPERATIONS
+            pytest.param(case, path, pages, id=f"{case.op}-{n}-{path.split('/')[0]}")
+            for n, case in enumerate(OPERATIONS)
             for path, pages in _samples(samples_dir())
             if case.pages(pages) is not None
         ]

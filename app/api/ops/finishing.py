@@ -1,0 +1,96 @@
+"""Finishing a document: crop, flatten, repair."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from app.api.declare import (
+    ONE_PDF,
+    PAGES,
+    PASSWORD,
+    PDF,
+    Context,
+    FileOut,
+    one,
+    operation,
+    pdf_out,
+    stem,
+)
+from app.api.inputs import Field, Inputs
+from app.pdf.crop import EDGES, MAX_MARGIN
+
+
+def _margin(edge: str) -> Field:
+    return Field(
+        edge,
+        "number",
+        f"Fraction of the page to cut away at the {edge}, as the page is shown (0 to 0.45).",
+        default=0.0,
+        minimum=0.0,
+        maximum=MAX_MARGIN,
+    )
+
+
+@operation(
+    "crop",
+    "Crop pages: set their crop box (nothing under it is removed)",
+    [
+        ONE_PDF,
+        PASSWORD,
+        PAGES,
+        Field(
+            "mode",
+            "string",
+            "margins: cut away the fractions given; auto: trim white margins.",
+            default="margins",
+            enum=("margins", "auto"),
+        ),
+        *(_margin(edge) for edge in ("left", "right", "top", "bottom")),
+    ],
+    (PDF,),
+)
+def crop(inputs: Inputs, ctx: Context) -> FileOut:
+    from app.pdf.crop import crop as run
+
+    source = one(inputs)
+    result = run(
+        source,
+        ctx.workspace.outputs / "cropped.pdf",
+        ctx.job,
+        margins={edge: inputs[edge] for edge in EDGES},
+        auto=inputs["mode"] == "auto",
+        pages_spec=inputs["pages"] or "",
+    )
+    return pdf_out(result, f"{stem(source)}-cropped.pdf")
+
+
+@operation(
+    "flatten",
+    "Burn form fields and annotations into the pages (links stay links)",
+    [ONE_PDF, PASSWORD],
+    (PDF,),
+)
+def flatten(inputs: Inputs, ctx: Context) -> FileOut:
+    from app.pdf.flatten import flatten as run
+
+    source = one(inputs)
+    result = run(source, ctx.workspace.outputs / "flattened.pdf", ctx.job)
+    return pdf_out(result, f"{stem(source)}-flattened.pdf")
+
+
+@operation(
+    "repair",
+    "Rebuild a damaged PDF's cross-reference table and page tree. X-Sheaf-Report: what"
+    " was fixed, as percent-encoded JSON {repaired, problems, details, pages}.",
+    [ONE_PDF, PASSWORD],
+    (PDF,),
+)
+def repair(inputs: Inputs, ctx: Context) -> FileOut:
+    from app.pdf.repair import repair as run
+
+    source = one(inputs)
+    result = run(source, ctx.workspace.outputs / "repaired.pdf", ctx.job)
+    out = pdf_out(result, f"{stem(source)}-repaired.pdf")
+    out.headers["X-Sheaf-Report"] = quote(json.dumps(result.info, ensure_ascii=False), safe="")
+    return out

@@ -1,0 +1,102 @@
+"""Crop pages: set their crop box, as margins cut away or found by looking at the page.
+
+Nothing under the crop box is removed: viewers and printers show only the box,
+and a later crop can widen it again. Margins are fractions of the page as
+people see it, measured from its visible edges, so a page turned by
+``/Rotate`` is cropped on the edges that look like top, left, right, bottom.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.pdf import ranges
+from app.pdf.document import Result, Source, open_pdf
+from app.pdf.errors import N_, PdfError
+from app.pdf.job import Job
+
+MAX_MARGIN = 0.45
+AUTO_DPI = 36  # enough to see where the ink is, cheap to render
+WHITE = 245  # brighter than this, in every channel, counts as paper
+EDGES = ("top", "right", "bottom", "left")
+
+
+def _unrotated(margins: dict[str, float], rotate: int) -> dict[str, float]:
+    """Margins of the page as shown, as margins of the page as stored (before /Rotate)."""
+    turns = (rotate % 360) // 90
+    # Shown clockwise by 90 degrees, the stored left edge appears at the top.
+    return {EDGES[(i - turns) % 4]: margins[edge] for i, edge in enumerate(EDGES)}
+
+
+def _box(page: object) -> tuple[float, float, float, float]:
+    box = [float(v) for v in page.cropbox]  # type: ignore[attr-defined]
+    return min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
+
+
+def crop(
+    source: Source,
+    output: Path,
+    job: Job,
+    *,
+    margins: dict[str, float] | None = None,
+    auto: bool = False,
+    pages_spec: str = "",
+) -> Result:
+    """Crop the chosen pages by ``margins`` (fractions: top, right, bottom, left) or,
+    with ``auto``, to what is printed on each page plus a small border."""
+    import pikepdf
+
+    margins = margins or {}
+    for edge in EDGES:
+        value = margins.get(edge, 0.0)
+        if not 0.0 <= value <= MAX_MARGIN:
+            raise PdfError("bad_option", option=edge, reason=N_("use a fraction from 0 to 0.45"))
+    doc = open_pdf(source, job, decodes=auto)
+    with doc.pdf:
+        count = len(doc.pdf.pages)
+        chosen = ranges.parse(pages_spec, count) if pages_spec.strip() else range(count)
+        found = _ink_margins(source, job, sorted(set(chosen))) if auto else {}
+        for index in sorted(set(chosen)):
+            job.check()
+            page = doc.pdf.pages[index]
+            shown = found.get(index) if auto else margins
+            if not shown:
+                continue  # auto: a blank page stays as it is
+            cut = _unrotated(shown, int(page.obj.get("/Rotate", 0)))
+            x0, y0, x1, y1 = _box(page)
+            w, h = x1 - x0, y1 - y0
+            page.obj.CropBox = pikepdf.Array(
+                [
+                    round(x0 + cut["left"] * w, 3),
+                    round(y0 + cut["bottom"] * h, 3),
+                    round(x1 - cut["right"] * w, 3),
+                    round(y1 - cut["top"] * h, 3),
+                ]
+            )
+        doc.save(output)
+        return Result([output], doc.repaired_names, {}, protected=doc.protection is not None)
+
+
+def _ink_margins(source: Source, job: Job, indexes: list[int]) -> dict[int, dict[str, float]]:
+    """Each page's white margins as fractions of the shown page, minus a 2% border."""
+    from app.pdf.render import open_rendering, render_page
+
+    found: dict[int, dict[str, float]] = {}
+    with open_rendering(source) as document:
+        for index in indexes:
+            job.check()
+            image = render_page(document, index, AUTO_DPI / 72.0, job).convert("L")
+            width, height = image.size
+            ink = image.point(lambda v: 255 if v < WHITE else 0).getbbox()
+            image.close()
+            if ink is None:
+                continue
+            left, top, right, bottom = ink
+            border = 0.02
+            found[index] = {
+                "left": max(0.0, left / width - border),
+                "top": max(0.0, top / height - border),
+                "right": max(0.0, 1 - right / width - border),
+                "bottom": max(0.0, 1 - bottom / height - border),
+            }
+    return found
