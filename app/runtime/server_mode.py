@@ -183,14 +183,16 @@ def _announce(options: Options, port: int, workers: int) -> None:
 
 
 def _supervise(options: Options, workers: int, metrics: Metrics | None) -> int:
-    from multiprocessing.sharedctypes import RawArray
+    import mmap
 
     from app.runtime.server import Share
 
     sock = _bind(options)  # one listening socket, inherited by every worker
     sock.listen(1024)
     port = sock.getsockname()[1]
-    loads = RawArray("i", workers)  # each worker's open connections, shared memory
+    # Each worker's open connections, in memory the forked workers share: an anonymous
+    # shared mapping, which needs no /dev/shm (a read-only container may have none).
+    loads = memoryview(mmap.mmap(-1, 4 * workers)).cast("i")
     stopping = threading.Event()
     install_signal_handlers(stopping.set)
     children: dict[int, tuple[float, int]] = {}
