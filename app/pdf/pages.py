@@ -91,7 +91,8 @@ def rotate(source: Source, output: Path, angle: int, spec: str, job: Job) -> Res
 
 def groups_for(count: int, ranges_spec: str | None, every: int) -> list[list[int]]:
     if ranges_spec and ranges_spec.strip():
-        return [ranges.parse(part, count) for part in ranges_spec.split(",") if part.strip()]
+        parts = ranges.normalize(ranges_spec).split(",")
+        return [ranges.parse(part, count) for part in parts if part.strip()]
     if every < 1:
         raise PdfError("bad_option", option="every", reason=N_("use a number from 1 up"))
     return [list(range(i, min(i + every, count))) for i in range(0, count, every)]

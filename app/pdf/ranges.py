@@ -1,5 +1,9 @@
 """Page ranges as people write them: ``1-3,5,8-``, ``last``, ``-2``, ``last-1``.
 
+Written the way people type them in Chinese too: full-width digits and
+punctuation (``１，２``, ``３－５``), ``、`` between pages, ``～`` or ``至`` for
+"to", and ``最后``/``末页`` for the last page (:func:`normalize`).
+
 Pages are 1-based for people and 0-based in the result. ``8-`` means page 8
 to the end, ``-3`` pages 1 to 3, ``last`` the last page and ``last-1`` the
 one before it. Order and repeats are kept as written (``3,1,1`` is valid), so
@@ -9,6 +13,7 @@ the same parser serves "keep these pages" and "put them in this order".
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from app.pdf.errors import PdfError
 
@@ -32,9 +37,33 @@ def _page(word: str, count: int, text: str) -> int:
     return page
 
 
+#: After NFKC (full-width forms become ASCII): words and marks people type for ranges.
+_WORDS = (
+    ("最后一页", "last"),
+    ("最后", "last"),
+    ("末页", "last"),
+    ("尾页", "last"),
+    ("、", ","),
+    ("~", "-"),
+    ("至", "-"),
+    ("到", "-"),
+    ("–", "-"),
+    ("—", "-"),
+    ("−", "-"),
+)
+
+
+def normalize(text: str) -> str:
+    """The same range in ASCII: ``１，３－５、最后`` -> ``1,3-5,last``."""
+    cleaned = unicodedata.normalize("NFKC", text or "").lower()
+    for word, ascii_form in _WORDS:
+        cleaned = cleaned.replace(word, ascii_form)
+    return cleaned
+
+
 def parse(text: str, count: int) -> list[int]:
     """Turn ``text`` into 0-based page indexes for a document of ``count`` pages."""
-    cleaned = (text or "").strip().lower()
+    cleaned = normalize(text).strip()
     if not cleaned:
         raise PdfError("bad_page_range", text=text or "")
     pages: list[int] = []

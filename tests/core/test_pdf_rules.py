@@ -36,6 +36,23 @@ def _doc(pages: int) -> pikepdf.Pdf:
     return pdf
 
 
+@pytest.mark.parametrize(
+    ("typed", "pages"),
+    [
+        ("1，2", [0, 1]),
+        ("１、３－４", [0, 2, 3]),
+        ("2～最后", [1, 2, 3, 4]),
+        ("末页", [4]),
+        ("1至2,最后一页", [0, 1, 4]),
+        ("1-3,5", [0, 1, 2, 4]),
+    ],
+)
+def test_page_ranges_as_people_type_them_in_chinese(typed, pages):
+    from app.pdf.ranges import parse
+
+    assert parse(typed, 5) == pages
+
+
 def test_labels_follow_their_pages_when_pages_move():
     pdf = _doc(6)
     nums = [0, pikepdf.Dictionary(S=pikepdf.Name.r), 2, pikepdf.Dictionary(S=pikepdf.Name.D)]
@@ -145,3 +162,9 @@ def test_tool_pages_show_what_the_operations_declare(client):
     assert re.search(r'name="every" type="number" value="2"[^>]*min="1"', split)
     images = client.get("/tools/pdf-to-images").get_data(as_text=True)
     assert re.search(r'name="dpi" type="number" value="150"[^>]*min="36"[^>]*max="600"', images)
+
+
+def test_split_groups_accept_full_width_commas():
+    from app.pdf.pages import groups_for
+
+    assert groups_for(4, "1-2，3－4", 1) == [[0, 1], [2, 3]]
