@@ -44,10 +44,11 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str, message: str) -> Response:
-    """One way to say no: JSON for API callers, a page for people."""
+def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
+    """One way to say no: JSON for API callers, a page for people. ``field``: the form
+    field at fault, so a tool page can show the message beside it."""
     if wants_json():
-        resp = jsonify(error=code, message=message)
+        resp = jsonify(error=code, message=message, **({"field": field} if field else {}))
     else:
         resp = Response(
             render_template("error.html", status=status, code=code, message=message),

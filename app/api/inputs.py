@@ -21,10 +21,12 @@ Kind = Literal["file", "files", "string", "integer", "number", "boolean", "passw
 class InputError(Exception):
     """A request that does not match its operation's fields (400)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        #: The form field at fault, so a page can show the message beside it.
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,18 @@ def read(fields: list[Field], workspace: Any, max_files: int) -> Inputs:
             continue
         if raw is None or raw == "":
             if f.required:
-                raise InputError("missing_field", _("Please fill in “%(field)s”.", field=f.name))
+                raise InputError(
+                    "missing_field", _("Please fill in “%(field)s”.", field=f.name), f.name
+                )
             out.values[f.name] = f.default
             continue
         if len(raw) > f.max_length:
-            raise InputError("bad_field", _("“%(field)s” is too long.", field=f.name))
-        out.values[f.name] = _convert(f, raw)
+            raise InputError("bad_field", _("“%(field)s” is too long.", field=f.name), f.name)
+        try:
+            out.values[f.name] = _convert(f, raw)
+        except InputError as exc:
+            exc.field = exc.field or f.name
+            raise
     return out
 
 

@@ -132,7 +132,14 @@ def build() -> dict[str, Any]:
                 "Error": {
                     "type": "object",
                     "required": ["error", "message"],
-                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+                    "properties": {
+                        "error": {"type": "string"},
+                        "message": {"type": "string"},
+                        "field": {
+                            "type": "string",
+                            "description": "The form field at fault, where there is one.",
+                        },
+                    },
                 }
             },
         },

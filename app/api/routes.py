@@ -102,6 +102,15 @@ def _unexpected(op: Operation) -> Response:
     )
 
 
+def _range_field(op: Operation) -> str | None:
+    """The field a page-range problem is about: the operation's range field the
+    request filled in (``pages``, ``ranges`` or ``order``)."""
+    for name in ("pages", "ranges", "order", "angle", "every"):
+        if any(f.name == name for f in op.fields) and request.form.get(name):
+            return name
+    return None
+
+
 def _unreadable(exc: Exception) -> bool:
     import pikepdf
 
@@ -123,11 +132,12 @@ def _view(op: Operation) -> Callable[[], Response]:
             resp = file_response(result) if isinstance(result, FileOut) else jsonify(result)
         except InputError as exc:
             workspace.cleanup()
-            return error_response(400, exc.code, exc.message)
+            return error_response(400, exc.code, exc.message, exc.field)
         except PdfError as exc:
             workspace.cleanup()
-            status = 400 if exc.code in REQUEST_CODES else 422
-            return error_response(status, exc.code, pdf_error_message(exc))
+            if exc.code in REQUEST_CODES:
+                return error_response(400, exc.code, pdf_error_message(exc), _range_field(op))
+            return error_response(422, exc.code, pdf_error_message(exc))
         except Cancelled:
             workspace.cleanup()
             why = "the server is stopping" if s.stopping.is_set() else "the client went away"

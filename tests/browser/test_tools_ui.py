@@ -166,14 +166,28 @@ def test_organizer_keyboard_moves_and_selects(page, samples):
     assert page.locator("#page-grid .page").nth(1).get_attribute("aria-pressed") == "true"
 
 
-def test_an_error_is_shown_next_to_the_form(page, samples):
+def test_an_error_is_shown_under_its_field(page, samples):
     open_tool(page, "Delete pages")
     page.set_input_files("#file-input", str(samples / FOUR))
     page.fill("#opt-pages", "7")
     page.click("#run-button")
-    error = page.locator("#form-error")
+    error = page.locator("#error-pages")
     error.wait_for(state="visible")
     assert "Page 7 does not exist" in error.inner_text()
+    field = page.locator("#opt-pages")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_be_focused()
+    assert "error-pages" in field.get_attribute("aria-describedby")
+    # An empty required field is named as the page names it, not by its API name.
+    page.fill("#opt-pages", "")
+    page.click("#run-button")
+    expect(page.locator("#error-pages")).to_have_text("Please fill in “Pages to delete”.")
+    # Fixing it clears the mark.
+    page.fill("#opt-pages", "2")
+    with page.expect_download():
+        page.click("#run-button")
+    expect(page.locator("#error-pages")).to_have_count(0)
+    expect(field).not_to_have_attribute("aria-invalid", "true")
 
 
 def test_chinese_interface_and_errors(chromium, sheaf, samples):
@@ -187,9 +201,12 @@ def test_chinese_interface_and_errors(chromium, sheaf, samples):
         p.set_input_files("#file-input", str(samples / FOUR))
         p.fill("#opt-pages", "9")
         p.click("#run-button")
-        error = p.locator("#form-error")
+        error = p.locator("#error-pages")
         error.wait_for(state="visible")
         assert "第 9 页不存在" in error.inner_text()
+        p.fill("#opt-pages", "")
+        p.click("#run-button")
+        expect(p.locator("#error-pages")).to_contain_text("要删除的页面")  # the label, not "pages"
     finally:
         context.close()
 

@@ -73,7 +73,9 @@ def split(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
     mode = inputs["mode"]
     if mode == "ranges" and not (inputs["ranges"] or "").strip():
-        raise InputError("missing_field", _("Please fill in “%(field)s”.", field="ranges"))
+        raise InputError(
+            "missing_field", _("Please fill in “%(field)s”.", field="ranges"), "ranges"
+        )
     result = pages.split(
         source,
         ctx.workspace.outputs,
@@ -94,7 +96,7 @@ def _numbers(text: str, name: str, limit: int) -> list[int]:
         return [int(part) for part in parts]
     except ValueError:
         raise InputError(
-            "bad_field", _("“%(field)s” must be a list of whole numbers.", field=name)
+            "bad_field", _("“%(field)s” must be a list of whole numbers.", field=name), name
         ) from None
 
 
@@ -128,7 +130,7 @@ def organize(inputs: Inputs, ctx: Context) -> FileOut:
     )
     if turns and len(turns) != len(order):
         raise InputError(
-            "bad_field", _("“%(field)s” needs one number per page.", field="rotations")
+            "bad_field", _("“%(field)s” needs one number per page.", field="rotations"), "rotations"
         )
     result = pages.organize(
         source,

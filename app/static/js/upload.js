@@ -22,19 +22,55 @@
     var lastUrl = null;
     var msg = function (name) { return msgSource.getAttribute("data-msg-" + name) || ""; };
 
+    /* An error about one field is shown under it, names it as its label does, marks
+     * it invalid and takes the focus there; other errors go to the form's box. */
+    var clearFieldErrors = function () {
+      Array.prototype.forEach.call(document.querySelectorAll(".field-error"), function (el) {
+        var input = $(el.getAttribute("data-for"));
+        if (input) {
+          input.removeAttribute("aria-invalid");
+          var ids = (input.getAttribute("aria-describedby") || "").split(" ");
+          input.setAttribute("aria-describedby", ids.filter(function (id) {
+            return id && id !== el.id;
+          }).join(" "));
+        }
+        el.parentNode.removeChild(el);
+      });
+    };
+
     var showError = function (text) {
+      clearFieldErrors();
       errorBox.textContent = text || "";
       errorBox.hidden = !text;
+    };
+
+    var showFieldError = function (field, text) {
+      var input = $("opt-" + field);
+      if (!input || input.type === "hidden") { return false; }
+      var label = document.querySelector('label[for="opt-' + field + '"]');
+      var shown = label ? label.textContent.trim() : field;
+      var note = document.createElement("p");
+      note.className = "field-error";
+      note.id = "error-" + field;
+      note.setAttribute("data-for", input.id);
+      note.textContent = text.split("“" + field + "”").join("“" + shown + "”");
+      input.parentNode.insertBefore(note, input.nextSibling);
+      input.setAttribute("aria-invalid", "true");
+      var described = (input.getAttribute("aria-describedby") || "").trim();
+      input.setAttribute("aria-describedby", (note.id + " " + described).trim());
+      input.focus();
+      return true;
     };
 
     var showServerError = function (text) {
       var body = {};
       try { body = JSON.parse(text); } catch (e) { body = {}; }
-      showError(body.message || msg("failed"));
+      showError("");
+      if (body.field && body.message && showFieldError(body.field, body.message)) { return; }
       if (body.error === "password_required" || body.error === "wrong_password") {
-        var pw = $("opt-password");
-        if (pw) { pw.focus(); }
+        if (showFieldError("password", body.message || msg("failed"))) { return; }
       }
+      showError(body.message || msg("failed"));
     };
 
     /* POST data to url with progress; onDone(xhr) on 2xx, the error shown otherwise. */
