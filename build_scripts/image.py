@@ -57,9 +57,18 @@ def build_args(base: str | None) -> list[str]:
         "CREATED": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "SOURCE": p.source,
     }
+    labels = {
+        "org.opencontainers.image.version": args["VERSION"],
+        "org.opencontainers.image.revision": args["REVISION"],
+        "org.opencontainers.image.created": args["CREATED"],
+    }
     if base:
         args["BASE_IMAGE"] = base
-    return [item for k, v in args.items() for item in ("--build-arg", f"{k}={v}")]
+    # The same labels as flags too: a builder's layer cache (buildah 1.28) can reuse a
+    # LABEL layer made with other build arguments, and flags always win.
+    return [item for k, v in args.items() for item in ("--build-arg", f"{k}={v}")] + [
+        item for k, v in labels.items() for item in ("--label", f"{k}={v}")
+    ]
 
 
 def publish_tags(
