@@ -59,7 +59,10 @@ def presence() -> Response:
             tracker.leave(page)
         else:
             tracker.beat(page)
-    return Response(status=204, headers={"X-Heartbeat-Seconds": str(HEARTBEAT_SECONDS)})
+    headers = {"X-Heartbeat-Seconds": str(HEARTBEAT_SECONDS)}
+    if tracker is not None:
+        headers["X-Open-Pages"] = str(tracker.live_pages())  # for "Quit Sheaf?"
+    return Response(status=204, headers=headers)
 
 
 @bp.app_context_processor

@@ -3,6 +3,7 @@ redirect file, reloads that must not stop Sheaf, and quitting when the last tab 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -52,16 +53,38 @@ def test_reload_keeps_sheaf_and_closing_the_last_tab_quits(chromium, tmp_path: P
         sheaf.stop()
 
 
-def test_quit_button_stops_sheaf(chromium, tmp_path: Path):
+def test_quit_asks_first_mentions_other_tabs_and_leaves_no_controls(chromium, tmp_path: Path):
     sheaf = Sheaf.start(data_dir=tmp_path / "root")
     context = chromium.new_context()
     try:
         page = context.new_page()
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
-        page.click("#quit-button")
+        other = context.new_page()  # a second Sheaf tab, e.g. with files chosen
+        other.goto(f"{sheaf.base}/tools/merge")
+        other.wait_for_load_state("load")
+        asked: list[str] = []
+
+        def answer(accept: bool):
+            def handle(dialog) -> None:
+                asked.append(dialog.message)
+                dialog.accept() if accept else dialog.dismiss()
+
+            return handle
+
+        page.once("dialog", answer(False))
+        page.click("#quit-button", no_wait_after=True)
+        deadline = time.monotonic() + 10
+        while not asked and time.monotonic() < deadline:
+            page.wait_for_timeout(50)  # lets Playwright deliver the dialog event
+        assert asked and "1 other Sheaf tab" in asked[0]
+        sheaf.stays_running(1.0)  # "no" means no
+        page.once("dialog", answer(True))
+        page.click("#quit-button", no_wait_after=True)
         page.wait_for_selector("#stopped")
         assert sheaf.wait_exit(30) == 0
+        # The stopped page offers nothing that would lead to "site can't be reached".
+        assert page.locator("header form, header button, header select").count() == 0
     finally:
         context.close()
         sheaf.stop()

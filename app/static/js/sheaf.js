@@ -33,12 +33,7 @@
     });
   });
 
-  if (document.body.getAttribute("data-presence") !== "on") {
-    return;
-  }
   var page = (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2);
-  var every = (parseInt(meta("heartbeat-seconds"), 10) || 20) * 1000;
-
   var form = function (event) {
     var data = new URLSearchParams();
     data.set("page", page);
@@ -46,6 +41,34 @@
     data.set("csrf_token", csrfToken);
     return data;
   };
+
+  /* Quit asks first, saying how many other Sheaf tabs would lose their files. */
+  var quitForm = document.getElementById("quit-form");
+  var confirmed = false;
+  if (quitForm) {
+    quitForm.addEventListener("submit", function (e) {
+      if (confirmed) { return; }
+      e.preventDefault();
+      var ask = function (openPages) {
+        var others = Math.max(0, openPages - 1);
+        var text = others > 0
+          ? quitForm.getAttribute("data-confirm-others").replace("{count}", String(others))
+          : quitForm.getAttribute("data-confirm");
+        if (window.confirm(text)) {
+          confirmed = true;
+          quitForm.submit();
+        }
+      };
+      fetch("/presence", { method: "POST", body: form("beat"), credentials: "same-origin" })
+        .then(function (resp) { ask(parseInt(resp.headers.get("X-Open-Pages"), 10) || 1); })
+        .catch(function () { ask(1); });
+    });
+  }
+
+  if (document.body.getAttribute("data-presence") !== "on") {
+    return;
+  }
+  var every = (parseInt(meta("heartbeat-seconds"), 10) || 20) * 1000;
   var beat = function (event) {
     fetch("/presence", {
       method: "POST",
