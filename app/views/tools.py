@@ -31,6 +31,8 @@ class Option:
     choices: tuple[tuple[str, object], ...] = ()  # labels for the field's values
     help: object = ""
     placeholder: str = ""
+    #: Shown only while another option has this value, e.g. ("mode", "every").
+    shown_when: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Shown:
     minimum: float | None
     maximum: float | None
     step: str = "1"
+    shown_when: tuple[str, str] | None = None
 
 
 def _text(value: object) -> str:
@@ -94,6 +97,7 @@ class Tool:
                     minimum=declared.minimum,
                     maximum=declared.maximum,
                     step="any" if declared.kind == "number" else "1",
+                    shown_when=opt.shown_when,
                 )
             )
         return shown
@@ -130,12 +134,13 @@ TOOLS: tuple[Tool, ...] = (
                     ("ranges", _l("By page ranges")),
                 ),
             ),
-            Option("every", _l("Pages per file"), "number"),
+            Option("every", _l("Pages per file"), "number", shown_when=("mode", "every")),
             Option(
                 "ranges",
                 _l("Page ranges, one file each"),
                 placeholder="1-3,4-6",
                 help=_l("Each comma-separated range becomes one file."),
+                shown_when=("mode", "ranges"),
             ),
         ),
     ),

@@ -84,6 +84,34 @@ def test_merge_order_with_keyboard_buttons(page, samples):
         assert page_texts(merged)[: len(a.pages)] == page_texts(a)
 
 
+def test_split_shows_only_the_chosen_modes_field(page, samples):
+    open_tool(page, "Split a PDF")
+    every, ranges = page.locator("#opt-every"), page.locator("#opt-ranges")
+    expect(every).to_be_hidden()
+    expect(ranges).to_be_hidden()
+    page.select_option("#opt-mode", "every")
+    expect(every).to_be_visible()
+    expect(every).to_have_value("2")  # the API's own default
+    expect(ranges).to_be_hidden()
+    page.set_input_files("#file-input", str(samples / FOUR))
+    data = _download(page, lambda: page.click("#run-button"))
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert len(z.namelist()) == 2  # 4 pages, 2 per file
+
+
+def test_the_whole_drop_area_chooses_files(page, samples):
+    open_tool(page, "Split a PDF")
+    native = page.locator("#file-input").bounding_box()  # no "No file chosen" box shown
+    assert native["width"] <= 1 and native["height"] <= 1
+    with page.expect_file_chooser() as chooser:
+        box = page.locator("#dropzone").bounding_box()
+        page.mouse.click(box["x"] + 8, box["y"] + box["height"] - 8)  # a corner, not the words
+    chooser.value.set_files(str(samples / FOUR))
+    expect(page.locator("#file-list .file-item")).to_have_count(1)
+
+
 def test_split_into_single_pages(page, samples):
     open_tool(page, "Split a PDF")
     page.set_input_files("#file-input", str(samples / FOUR))

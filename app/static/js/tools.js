@@ -78,6 +78,24 @@
   var DETAILS = ["title", "author", "subject", "keywords"];
   var current = null;
 
+  /* Options that belong to one choice (split's "Pages per file" to "Every few pages")
+   * are shown, and sent, only while that choice is made. */
+  var showChosen = function () {
+    Array.prototype.forEach.call(form.querySelectorAll("[data-shown-when]"), function (box) {
+      var rule = box.getAttribute("data-shown-when").split("=");
+      var chooser = document.getElementById("opt-" + rule[0]);
+      var on = chooser && chooser.value === rule[1];
+      box.hidden = !on;
+      Array.prototype.forEach.call(box.querySelectorAll("input, select"), function (el) {
+        el.disabled = !on;
+      });
+    });
+  };
+  Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
+    select.addEventListener("change", showChosen);
+  });
+  showChosen();
+
   var formData = function (all) {
     var data = new FormData(form);
     data.delete(field);
