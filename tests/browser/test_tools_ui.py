@@ -182,6 +182,21 @@ def test_page_organizer_reorder_rotate_delete(page, samples):
     assert len(out.pages) == 3
 
 
+def test_organizer_password_then_enter_shows_the_pages(page, samples):
+    """A protected file: the password prompt, then Enter in the password box loads the
+    pages (it used to submit an empty organizer: 'Every page is deleted')."""
+    open_tool(page, "Organise pages")
+    locked = samples / "005-libreoffice-writer-password/libreoffice-writer-password.pdf"
+    page.set_input_files("#file-input", str(locked))
+    expect(page.locator("#error-password")).to_contain_text("password")
+    page.fill("#opt-password", "openpassword")
+    page.press("#opt-password", "Enter")
+    expect(page.locator("#page-grid .page")).to_have_count(1)
+    data = _download(page, lambda: page.click("#run-button"))
+    with pikepdf.open(io.BytesIO(data), password="openpassword") as out:
+        assert len(out.pages) == 1
+
+
 def test_organizer_keyboard_moves_and_selects(page, samples):
     open_tool(page, "Organise pages")
     page.set_input_files("#file-input", str(samples / FOUR))

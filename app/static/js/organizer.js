@@ -109,9 +109,10 @@
     return li;
   };
 
-  ui.dropzone(function (chosen) {
-    if (!chosen.length) { return; }
-    file = chosen[0];
+  /* The pages of the chosen file, as thumbnails: on choosing it, and again when its
+   * password is typed (Enter, or leaving the field changed). */
+  var loadPages = function () {
+    if (!file) { ui.showError(msg("nofiles")); return; }
     grid.textContent = "";
     toolbar.hidden = true;
     runButton.disabled = true;
@@ -124,6 +125,18 @@
       toolbar.hidden = false;
       runButton.disabled = false;
     });
+  };
+
+  ui.dropzone(function (chosen) {
+    if (!chosen.length) { return; }
+    file = chosen[0];
+    loadPages();
+  });
+  password.addEventListener("keydown", function (e) {
+    if (e.key === "Enter") { e.preventDefault(); loadPages(); }
+  });
+  password.addEventListener("change", function () {
+    if (file && !grid.children.length) { loadPages(); }
   });
 
   if (window.Sortable) {
@@ -145,6 +158,7 @@
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
+    if (!grid.children.length) { loadPages(); return; }  // no pages shown yet: show them
     var kept = Array.prototype.filter.call(grid.children, function (li) {
       return !li.classList.contains("deleted");
     });
