@@ -32,6 +32,7 @@ NO_PROTECTION_NOTE = {
     "unlock",
     "metadata",
     "thumbnails",
+    "preview",
     "pdf-to-images",
     "images-to-pdf",
 }

@@ -147,3 +147,20 @@ def thumbnails(source: Source, job: Job, *, width: int = 160) -> dict[str, Any]:
             image.close()
             entry["image"] = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
     return {"pages": pages, "count": len(pages)}
+
+
+def preview(source: Source, job: Job, *, width: int = 96) -> dict[str, Any]:
+    """Page count and the first page as a small PNG, for a chosen file's list entry."""
+    doc = open_pdf(source, job, decodes=True)
+    with doc.pdf:
+        count = len(doc.pdf.pages)
+        w_pt = max(float(doc.pdf.pages[0].mediabox[2]) - float(doc.pdf.pages[0].mediabox[0]), 1.0)
+    with open_rendering(source) as document:
+        image = render_page(document, 0, width / w_pt, job, fit_height=width * THUMBNAIL_TALLEST)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    image.close()
+    return {
+        "pages": count,
+        "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
+    }

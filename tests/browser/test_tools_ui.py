@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pikepdf
@@ -72,6 +73,24 @@ def test_merge_with_drag_reorder(page, samples):
     with pikepdf.open(samples / OUTLINE) as a, pikepdf.open(samples / FOUR) as b:
         assert page_texts(merged) == page_texts(a) + page_texts(b)
     assert page.locator("#result").is_visible()
+
+
+def test_chosen_files_show_their_first_page_and_page_count(page, samples, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (60, 40), "orange").save(photo)
+    open_tool(page, "Merge PDFs")
+    page.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
+    items = page.locator("#file-list .file-item")
+    expect(items.nth(0).locator(".file-pages")).to_have_text("4 pages")
+    expect(items.nth(0).locator("img.file-thumb")).to_have_attribute(
+        "src", re.compile("^data:image/png")
+    )
+    page.goto(page.url.rsplit("/", 1)[0] + "/images-to-pdf", wait_until="load")
+    page.set_input_files("#file-input", str(photo))
+    thumb = page.locator("#file-list .file-item img.file-thumb")
+    expect(thumb).to_have_attribute("src", re.compile("^blob:"))
 
 
 def test_merge_order_with_keyboard_buttons(page, samples):

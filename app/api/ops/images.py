@@ -108,3 +108,19 @@ def thumbnails(inputs: Inputs, ctx: Context) -> dict:
     from app.pdf.render import thumbnails as run
 
     return run(one(inputs), ctx.job, width=inputs["width"])
+
+
+@operation(
+    "preview",
+    "Page count and a small picture of the first page, for a list of chosen files",
+    [
+        ONE_PDF,
+        PASSWORD,
+        Field("width", "integer", "Picture width in pixels.", default=96, minimum=40, maximum=400),
+    ],
+    (JSON,),
+)
+def preview(inputs: Inputs, ctx: Context) -> dict:
+    from app.pdf.render import preview as run
+
+    return run(one(inputs), ctx.job, width=inputs["width"])

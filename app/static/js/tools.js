@@ -22,15 +22,52 @@
     if (button) { button.focus(); }
   };
 
+  /* Each chosen file shows its first page and page count (PDFs, asked of Sheaf once
+   * per file) or itself (images), so people can see they chose the right one. */
+  var previews = new WeakMap();
+  var isPdf = function (file) {
+    return file.type === "application/pdf" || /\.pdf$/i.test(file.name);
+  };
+  var preview = function (file, done) {
+    if (previews.has(file)) { done(previews.get(file)); return; }
+    if (!isPdf(file)) {
+      var shown = { image: URL.createObjectURL(file), pages: null };
+      previews.set(file, shown);
+      done(shown);
+      return;
+    }
+    var data = new FormData();
+    data.append("file", file, file.name);
+    window.Sheaf.post(form.dataset.preview, data)
+      .then(function (resp) { return resp.ok ? resp.json() : null; })
+      .then(function (body) {
+        if (body) { previews.set(file, body); done(body); }
+      })
+      .catch(function () { /* a protected or odd file: the name is enough */ });
+  };
+
   var render = function () {
     list.textContent = "";
     files.forEach(function (file, i) {
       var li = document.createElement("li");
       li.className = "file-item";
+      var thumb = document.createElement("img");
+      thumb.className = "file-thumb";
+      thumb.alt = "";
+      thumb.hidden = true;
+      li.appendChild(thumb);
       var name = document.createElement("span");
       name.className = "file-name";
       name.textContent = file.name + " (" + window.Sheaf.humanSize(file.size) + ")";
       li.appendChild(name);
+      var count = document.createElement("span");
+      count.className = "file-pages";
+      li.appendChild(count);
+      preview(file, function (shown) {
+        thumb.src = shown.image;
+        thumb.hidden = false;
+        if (shown.pages) { count.textContent = msg("pages").replace("{n}", String(shown.pages)); }
+      });
       var addButton = function (label, cls, handler) {
         var b = document.createElement("button");
         b.type = "button";
