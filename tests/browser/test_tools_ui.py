@@ -201,6 +201,28 @@ def test_page_organizer_reorder_rotate_delete(page, samples):
     assert len(out.pages) == 3
 
 
+def test_organizer_long_documents_keep_download_in_reach(page, samples):
+    open_tool(page, "Organise pages")
+    page.set_input_files(
+        "#file-input", str(samples / "009-pdflatex-geotopo/GeoTopo-komprimiert.pdf")
+    )
+    expect(page.locator("#page-grid .page")).to_have_count(117)
+    status = page.locator("#doc-status")
+    expect(status).to_have_text("117 pages, 0 selected")
+    expect(page.locator("#doc-name")).to_have_text("GeoTopo-komprimiert.pdf")
+    # The Download button is on screen without scrolling through 117 pages.
+    run = page.locator("#run-button").bounding_box()
+    assert run["y"] + run["height"] <= page.viewport_size["height"]
+    # Shift+click selects a range; select all and clear.
+    page.locator("#page-grid .page").nth(2).click()
+    page.locator("#page-grid .page").nth(6).click(modifiers=["Shift"])
+    expect(status).to_have_text("117 pages, 5 selected")
+    page.click("#delete-selected")
+    expect(status).to_have_text("112 pages, 0 selected")
+    page.click("#select-all")
+    expect(status).to_have_text("112 pages, 117 selected")
+
+
 def test_organizer_password_then_enter_shows_the_pages(page, samples):
     """A protected file: the password prompt, then Enter in the password box loads the
     pages (it used to submit an empty organizer: 'Every page is deleted')."""

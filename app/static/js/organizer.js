@@ -36,11 +36,41 @@
     var gone = li.classList.toggle("deleted");
     li.querySelector(".delete").textContent = gone ? msg("restore") : msg("delete");
     li.setAttribute("aria-label", label(li) + (gone ? " (" + msg("delete") + ")" : ""));
+    status();
   };
 
-  var toggleSelected = function (li) {
-    var on = li.classList.toggle("selected");
+  var setSelected = function (li, on) {
+    li.classList.toggle("selected", on);
     li.setAttribute("aria-pressed", on ? "true" : "false");
+  };
+  var toggleSelected = function (li) {
+    setSelected(li, !li.classList.contains("selected"));
+    status();
+  };
+
+  /* "N pages, M selected" in the bar that stays in reach. */
+  var status = function () {
+    var pages = Array.prototype.filter.call(grid.children, function (li) {
+      return !li.classList.contains("deleted");
+    }).length;
+    document.getElementById("doc-status").textContent = grid.children.length
+      ? msg("status").replace("{pages}", String(pages)).replace("{selected}", String(selected().length))
+      : "";
+  };
+
+  /* Shift+click selects every page from the last one clicked. */
+  var lastClicked = null;
+  var clickPage = function (li, shift) {
+    if (shift && lastClicked && lastClicked.parentNode === grid) {
+      var items = Array.prototype.slice.call(grid.children);
+      var a = items.indexOf(lastClicked);
+      var b = items.indexOf(li);
+      items.slice(Math.min(a, b), Math.max(a, b) + 1).forEach(function (x) { setSelected(x, true); });
+      status();
+    } else {
+      toggleSelected(li);
+    }
+    lastClicked = li;
   };
 
   var selected = function () {
@@ -86,7 +116,7 @@
     button("⟳", "right", msg("right"), function () { turn(li, 90); });
     button(msg("delete"), "delete", msg("delete"), function () { toggleDeleted(li); });
     li.appendChild(tools);
-    li.addEventListener("click", function () { toggleSelected(li); });
+    li.addEventListener("click", function (e) { clickPage(li, e.shiftKey); });
     li.addEventListener("keydown", function (e) {
       if (e.target !== li) { return; }
       var back = e.key === "ArrowLeft" || e.key === "ArrowUp";
@@ -124,12 +154,14 @@
       });
       toolbar.hidden = false;
       runButton.disabled = false;
+      status();
     });
   };
 
   ui.dropzone(function (chosen) {
     if (!chosen.length) { return; }
     file = chosen[0];
+    document.getElementById("doc-name").textContent = file.name;
     loadPages();
   });
   password.addEventListener("keydown", function (e) {
@@ -150,10 +182,16 @@
     selected().forEach(function (li) { turn(li, 90); });
   });
   document.getElementById("delete-selected").addEventListener("click", function () {
-    selected().forEach(function (li) { toggleDeleted(li); toggleSelected(li); });
+    selected().forEach(function (li) { toggleDeleted(li); setSelected(li, false); });
+    status();
   });
   document.getElementById("select-none").addEventListener("click", function () {
-    selected().forEach(toggleSelected);
+    Array.prototype.forEach.call(grid.children, function (li) { setSelected(li, false); });
+    status();
+  });
+  document.getElementById("select-all").addEventListener("click", function () {
+    Array.prototype.forEach.call(grid.children, function (li) { setSelected(li, true); });
+    status();
   });
 
   form.addEventListener("submit", function (e) {
