@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 from support import REPO
 
@@ -47,3 +48,34 @@ def ensure() -> str | None:
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     done = subprocess.run(command, env=env)
     return None if done.returncode == 0 else "apt-get could not install " + " ".join(absent)
+
+
+#: axe-core checks pages for accessibility in the browser tests. It runs only there
+#: (MPL-2.0, never shipped), fetched from the npm registry once into the cache.
+AXE_VERSION = "4.14.1"
+
+
+def axe_script() -> Path | None:
+    """Path of axe.min.js, installed with npm on first use; None without npm."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sheaf-tests"
+    script = cache / f"axe-core-{AXE_VERSION}" / "node_modules" / "axe-core" / "axe.min.js"
+    if script.exists():
+        return script
+    npm = shutil.which("npm")
+    if not npm:
+        return None
+    subprocess.run(
+        [
+            npm,
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(script.parents[2]),
+            f"axe-core@{AXE_VERSION}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return script

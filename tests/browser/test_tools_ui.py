@@ -241,13 +241,23 @@ def test_organizer_password_then_enter_shows_the_pages(page, samples):
 def test_organizer_keyboard_moves_and_selects(page, samples):
     open_tool(page, "Organise pages")
     page.set_input_files("#file-input", str(samples / FOUR))
-    first = page.locator("#page-grid .page").nth(0)
+    first = page.locator("#page-grid .page-select").nth(0)
     first.wait_for()
-    first.focus()
+    # One Tab stop for all pages: Tab from the toolbar's last button lands on page 1,
+    # the next Tab leaves the grid.
+    page.focus("#select-none")
+    page.keyboard.press("Tab")
+    expect(first).to_be_focused()
     page.keyboard.press("Alt+ArrowRight")
     assert page.locator("#page-grid .page").nth(1).get_attribute("data-page") == "1"
     page.keyboard.press("Space")
-    assert page.locator("#page-grid .page").nth(1).get_attribute("aria-pressed") == "true"
+    moved = page.locator("#page-grid .page").nth(1).locator(".page-select")
+    expect(moved).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("ArrowLeft")  # plain arrows move the focus, not the page
+    expect(page.locator("#page-grid .page-select").nth(0)).to_be_focused()
+    assert page.locator("#page-grid .page").nth(0).get_attribute("data-page") == "2"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#page-grid')") is None
 
 
 def test_an_error_is_shown_under_its_field(page, samples):

@@ -35,13 +35,13 @@
   var toggleDeleted = function (li) {
     var gone = li.classList.toggle("deleted");
     li.querySelector(".delete").textContent = gone ? msg("restore") : msg("delete");
-    li.setAttribute("aria-label", label(li) + (gone ? " (" + msg("delete") + ")" : ""));
+    li.querySelector(".page-state").textContent = gone ? " (" + msg("delete") + ")" : "";
     status();
   };
 
   var setSelected = function (li, on) {
     li.classList.toggle("selected", on);
-    li.setAttribute("aria-pressed", on ? "true" : "false");
+    li.querySelector(".page-select").setAttribute("aria-pressed", on ? "true" : "false");
   };
   var toggleSelected = function (li) {
     setSelected(li, !li.classList.contains("selected"));
@@ -79,24 +79,43 @@
     });
   };
 
+  /* One Tab stop for all the pages (roving tabindex): arrow keys move between them,
+   * Space or Enter selects, Alt+arrows move a page, Delete deletes it. Each page is a
+   * list item holding a toggle button (its picture and "Page N") and, beside it, its
+   * own turn and delete buttons for the mouse; the toolbar does the same for keyboards. */
+  var selects = function () {
+    return Array.prototype.map.call(grid.children, function (li) {
+      return li.querySelector(".page-select");
+    });
+  };
+  var focusPage = function (button) {
+    selects().forEach(function (b) { b.tabIndex = b === button ? 0 : -1; });
+    button.focus();
+  };
+
   var pageItem = function (page) {
     var li = document.createElement("li");
     li.className = "page";
-    li.tabIndex = 0;
     li.dataset.page = String(page.index + 1);
     li.dataset.turn = "0";
-    li.setAttribute("role", "button");
-    li.setAttribute("aria-pressed", "false");
-    li.setAttribute("aria-label", label(li));
+    var select = document.createElement("button");
+    select.type = "button";
+    select.className = "page-select";
+    select.tabIndex = grid.children.length ? -1 : 0;
+    select.setAttribute("aria-pressed", "false");
     var img = document.createElement("img");
     img.src = page.image;
     img.alt = "";
     img.className = "turn-0";
-    li.appendChild(img);
+    select.appendChild(img);
     var caption = document.createElement("span");
     caption.className = "page-number";
-    caption.textContent = li.dataset.page;
-    li.appendChild(caption);
+    caption.textContent = label(li);
+    select.appendChild(caption);
+    var state = document.createElement("span");
+    state.className = "page-state visually-hidden";
+    select.appendChild(state);
+    li.appendChild(select);
     var tools = document.createElement("span");
     tools.className = "page-tools";
     var button = function (text, cls, title, handler) {
@@ -105,6 +124,7 @@
       b.className = "icon-button " + cls;
       b.textContent = text;
       b.title = title;
+      b.tabIndex = -1;
       b.setAttribute("aria-label", title + ": " + label(li));
       b.addEventListener("click", function (e) {
         e.stopPropagation();
@@ -116,22 +136,25 @@
     button("⟳", "right", msg("right"), function () { turn(li, 90); });
     button(msg("delete"), "delete", msg("delete"), function () { toggleDeleted(li); });
     li.appendChild(tools);
-    li.addEventListener("click", function (e) { clickPage(li, e.shiftKey); });
-    li.addEventListener("keydown", function (e) {
-      if (e.target !== li) { return; }
+    select.addEventListener("click", function (e) {
+      focusPage(select);
+      clickPage(li, e.shiftKey);
+    });
+    select.addEventListener("keydown", function (e) {
       var back = e.key === "ArrowLeft" || e.key === "ArrowUp";
       var forward = e.key === "ArrowRight" || e.key === "ArrowDown";
-      if (e.key === " " || e.key === "Enter") {
+      var near = back ? li.previousElementSibling : forward ? li.nextElementSibling : null;
+      if (e.altKey && near) {
         e.preventDefault();
-        toggleSelected(li);
-      } else if (e.altKey && back && li.previousElementSibling) {
+        if (back) { grid.insertBefore(li, near); } else { grid.insertBefore(near, li); }
+        focusPage(select);
+      } else if (near) {
         e.preventDefault();
-        grid.insertBefore(li, li.previousElementSibling);
-        li.focus();
-      } else if (e.altKey && forward && li.nextElementSibling) {
+        focusPage(near.querySelector(".page-select"));
+      } else if (e.key === "Home" || e.key === "End") {
         e.preventDefault();
-        grid.insertBefore(li.nextElementSibling, li);
-        li.focus();
+        var all = selects();
+        focusPage(e.key === "Home" ? all[0] : all[all.length - 1]);
       } else if (e.key === "Delete") {
         toggleDeleted(li);
       }

@@ -134,6 +134,8 @@
       result.appendChild(link);
       result.hidden = false;
       link.click();
+      result.tabIndex = -1;  // focus goes to what happened, not back to the top
+      result.focus();
     };
 
     /* Files chosen with the picker or dropped on the zone go to onFiles(FileList). */
