@@ -48,7 +48,8 @@
       var input = $("opt-" + field);
       if (!input || input.type === "hidden") { return false; }
       var label = document.querySelector('label[for="opt-' + field + '"]');
-      var shown = label ? label.textContent.trim() : field;
+      // The label's own words, without its "(required)" mark.
+      var shown = label && label.firstChild ? label.firstChild.textContent.trim() : field;
       var note = document.createElement("p");
       note.className = "field-error";
       note.id = "error-" + field;
