@@ -30,3 +30,13 @@ def huge_page() -> bytes:
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
+
+
+def blank_pages(count: int, size: tuple[float, float] = (300, 300)) -> bytes:
+    """A PDF of ``count`` blank pages: long work for a server that renders or splits."""
+    pdf = pikepdf.new()
+    for _ in range(count):
+        pdf.add_blank_page(page_size=size)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

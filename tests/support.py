@@ -193,3 +193,12 @@ def scratch_entries(temp_root: Path) -> list[Path]:
         for entry in folder.iterdir()
         if entry.name != "instance.lock"
     ]
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (for a second port, like health)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

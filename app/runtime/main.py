@@ -80,11 +80,16 @@ def waitress_options(options: Options) -> dict[str, object]:
     return extra
 
 
-def remove_scratch(app: object) -> None:
-    """Requests still running when the drain timed out leave their files: remove them."""
+def serve_until_stopped(server: object, app: object) -> int:
+    """Serve until a stop, drain, and remove the files of requests the drain cut short."""
     from app.api.workspace import remove_scratch
 
-    remove_scratch(app)  # type: ignore[arg-type]
+    try:
+        server.serve()  # type: ignore[attr-defined]
+    finally:
+        remove_scratch(app)  # type: ignore[arg-type]
+    log.info("stopped")
+    return EXIT_OK
 
 
 def limits(options: Options) -> object:
@@ -195,12 +200,7 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         threading.Thread(
             target=open_browser, args=(dirs.data, record.login_url), daemon=True
         ).start()
-    try:
-        server.serve()
-    finally:
-        remove_scratch(app)
-    log.info("stopped")
-    return EXIT_OK
+    return serve_until_stopped(server, app)
 
 
 if __name__ == "__main__":  # pragma: no cover - launcher.py is the entry point

@@ -38,7 +38,7 @@ from app.runtime.main import (
     EXIT_OK,
     install_signal_handlers,
     limits,
-    remove_scratch,
+    serve_until_stopped,
     waitress_options,
 )
 
@@ -158,12 +158,7 @@ def _serve(
         health_port.start(options.host, options.health_port, settings.stopping, metrics)
     if announce:
         _announce(options, server.port, 1)
-    try:
-        server.serve()
-    finally:
-        remove_scratch(app)
-    log.info("stopped")
-    return EXIT_OK
+    return serve_until_stopped(server, app)
 
 
 def _announce(options: Options, port: int, workers: int) -> None:

@@ -14,9 +14,9 @@ import subprocess
 import threading
 from pathlib import Path
 
-import pikepdf
 import pytest
 import requests
+from hostile_inputs import blank_pages
 from pdfcheck import error_of
 
 from support import Sheaf, wait_until
@@ -24,15 +24,6 @@ from support import Sheaf, wait_until
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 GEO = "009-pdflatex-geotopo/GeoTopo-komprimiert.pdf"
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
-
-
-def many_pages(count: int) -> bytes:
-    pdf = pikepdf.new()
-    for _ in range(count):
-        pdf.add_blank_page(page_size=(300, 300))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
 
 
 def _multipart(field: str, name: str, data: bytes, boundary: str = "sheafboundary") -> bytes:
@@ -54,7 +45,7 @@ def server(tmp_path: Path):
 
 
 def test_work_stops_when_the_client_goes_away(server):
-    body = _multipart("file", "long.pdf", many_pages(8000))
+    body = _multipart("file", "long.pdf", blank_pages(8000))
     request = (
         f"POST /api/v1/thumbnails HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
         "Content-Type: multipart/form-data; boundary=sheafboundary\r\n"
@@ -73,7 +64,7 @@ def test_work_stops_when_the_client_goes_away(server):
 
 
 def test_a_stop_in_the_middle_of_a_split_leaves_nothing(server):
-    data = many_pages(6000)
+    data = blank_pages(6000)
     answer: list[requests.Response] = []
 
     def split() -> None:

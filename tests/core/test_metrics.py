@@ -5,20 +5,13 @@ from __future__ import annotations
 import io
 import json
 import re
-import socket
 
 import pikepdf
 import requests
 
-from support import Sheaf, wait_until
+from support import Sheaf, free_port, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _count(text: str, route: str, status: int) -> int:
@@ -29,7 +22,7 @@ def _count(text: str, route: str, status: int) -> int:
 
 
 def test_metrics_add_up_every_worker_and_logs_are_json(tmp_path):
-    health = _free_port()
+    health = free_port()
     sheaf = Sheaf.start(
         SERVER,
         data_dir=None,
@@ -77,7 +70,7 @@ def test_metrics_add_up_every_worker_and_logs_are_json(tmp_path):
 
 
 def test_metrics_are_off_unless_asked_for():
-    health = _free_port()
+    health = free_port()
     sheaf = Sheaf.start(
         SERVER, data_dir=None, env={"SHEAF_WORKERS": "1", "SHEAF_HEALTH_PORT": str(health)}
     )

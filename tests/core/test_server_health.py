@@ -8,37 +8,22 @@ import signal
 import socket
 import threading
 
-import pikepdf
 import requests
+from hostile_inputs import blank_pages
 
-from support import Sheaf, wait_until
+from support import Sheaf, free_port, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _long_pdf(pages: int) -> bytes:
-    pdf = pikepdf.new()
-    for _ in range(pages):
-        pdf.add_blank_page(page_size=(300, 300))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
-
-
 def test_liveness_answers_while_every_worker_is_busy_and_readiness_drops_at_stop(tmp_path):
-    health = _free_port()
+    health = free_port()
     env = {"SHEAF_HEALTH_PORT": str(health), "SHEAF_THREADS": "1", "TMPDIR": str(tmp_path)}
     sheaf = Sheaf.start(SERVER, data_dir=None, env=env)
     probe = f"http://127.0.0.1:{health}"
     try:
         assert requests.get(probe + "/readyz", timeout=5).status_code == 200
-        data = _long_pdf(4000)
+        data = blank_pages(4000)
         done: list[int] = []
 
         def busy() -> None:

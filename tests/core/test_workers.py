@@ -12,6 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 import requests
+from hostile_inputs import blank_pages
 
 from app.runtime.server_mode import CRASH_WINDOW, available_cpus, can_share_port
 from support import Sheaf, wait_until
@@ -115,11 +116,7 @@ def test_long_jobs_spread_over_the_workers(tmp_path: Path):
         env={"SHEAF_WORKERS": "2", "SHEAF_LOG_FORMAT": "json"},
     )
     try:
-        pdf = pikepdf.new()
-        for _ in range(1500):
-            pdf.add_blank_page(page_size=(200, 200))
-        data = io.BytesIO()
-        pdf.save(data)
+        data = io.BytesIO(blank_pages(1500, (200, 200)))
         barrier = threading.Barrier(4)
 
         def thumbnails() -> None:

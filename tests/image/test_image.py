@@ -13,7 +13,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ import pikepdf
 import pytest
 import requests
 
-from support import REPO, wait_until
+from support import REPO, free_port, wait_until
 
 pytestmark = [
     pytest.mark.image,
@@ -103,12 +102,6 @@ def test_image_is_small_and_holds_no_distribution(image: str, rootfs: Path):
     assert (rootfs / "app" / "Sheaf").is_file()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _read_only_run(rootfs: Path, *args: str, env: dict[str, str]) -> subprocess.Popen:
     """The entry point as a read-only container runs it (see the module docstring)."""
     script = (
@@ -131,7 +124,7 @@ def _read_only_run(rootfs: Path, *args: str, env: dict[str, str]) -> subprocess.
 
 
 def test_container_runs_read_only_as_non_root_and_stops_on_sigterm(rootfs: Path):
-    port, health = _free_port(), _free_port()
+    port, health = free_port(), free_port()
     env = {
         "PORT": str(port),
         "SHEAF_HEALTH_PORT": str(health),
