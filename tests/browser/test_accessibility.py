@@ -71,3 +71,41 @@ def test_pages_and_states_have_no_violations(chromium, sheaf, axe, samples, loca
     finally:
         context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_sign_in_error_and_stopped_pages_have_no_violations(chromium, axe, tmp_path):
+    found: dict[str, list] = {}
+    server = Sheaf.start(
+        ["--server", "--host", "127.0.0.1", "--port", "0"],
+        data_dir=None,
+        env={"SHEAF_PASSWORD": "correct horse", "SHEAF_WORKERS": "1"},
+    )
+    context = chromium.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(server.base + "/")
+        page.wait_for_selector("input[name=password]")
+        found["sign-in"] = _violations(page, axe)
+        page.fill("input[name=password]", "wrong")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state("load")
+        found["sign-in, wrong password"] = _violations(page, axe)
+        page.goto(server.base + "/no/such/page")
+        found["not found"] = _violations(page, axe)
+    finally:
+        context.close()
+        server.stop()
+    desktop = Sheaf.start(data_dir=tmp_path / "root")
+    context = chromium.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(desktop.url)
+        page.wait_for_url(f"{desktop.base}/")
+        page.once("dialog", lambda d: d.accept())
+        page.click("#quit-button", no_wait_after=True)
+        page.wait_for_selector("#stopped")
+        found["stopped"] = _violations(page, axe)
+    finally:
+        context.close()
+        desktop.stop()
+    assert {name: v for name, v in found.items() if v} == {}

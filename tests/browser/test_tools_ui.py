@@ -230,6 +230,7 @@ def test_organizer_password_then_enter_shows_the_pages(page, samples):
     locked = samples / "005-libreoffice-writer-password/libreoffice-writer-password.pdf"
     page.set_input_files("#file-input", str(locked))
     expect(page.locator("#error-password")).to_contain_text("password")
+    expect(page.locator("#run-button")).to_be_disabled()  # until there are pages
     page.fill("#opt-password", "openpassword")
     page.press("#opt-password", "Enter")
     expect(page.locator("#page-grid .page")).to_have_count(1)

@@ -178,7 +178,7 @@
       toolbar.hidden = false;
       runButton.disabled = false;
       status();
-    });
+    }, function () { runButton.disabled = true; });  // no pages shown: nothing to download
   };
 
   ui.dropzone(function (chosen) {

@@ -75,7 +75,9 @@
     };
 
     /* POST data to url with progress; onDone(xhr) on 2xx, the error shown otherwise. */
-    var send = function (url, data, asBlob, onDone) {
+    /* onFailed (optional) runs after a refused or failed request, once the form's
+     * buttons are usable again (a page may want some of them off). */
+    var send = function (url, data, asBlob, onDone, onFailed) {
       var xhr = new XMLHttpRequest();
       xhr.open("POST", url);
       xhr.setRequestHeader("X-CSRF-Token", window.Sheaf.csrfToken);
@@ -102,13 +104,16 @@
           onDone(xhr);
         } else if (xhr.response instanceof Blob) {
           xhr.response.text().then(showServerError);
+          if (onFailed) { onFailed(); }
         } else {
           showServerError(xhr.responseText);
+          if (onFailed) { onFailed(); }
         }
       });
       xhr.addEventListener("error", function () {
         finish();
         showError(msg("failed"));
+        if (onFailed) { onFailed(); }
       });
       showError("");
       result.hidden = true;
