@@ -87,8 +87,8 @@ def test_sign_in_error_and_stopped_pages_have_no_violations(chromium, axe, tmp_p
         page.wait_for_selector("input[name=password]")
         found["sign-in"] = _violations(page, axe)
         page.fill("input[name=password]", "wrong")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state("load")
+        with page.expect_navigation(wait_until="load"):
+            page.keyboard.press("Enter")
         found["sign-in, wrong password"] = _violations(page, axe)
         page.goto(server.base + "/no/such/page")
         found["not found"] = _violations(page, axe)
@@ -102,7 +102,8 @@ def test_sign_in_error_and_stopped_pages_have_no_violations(chromium, axe, tmp_p
         page.goto(desktop.url)
         page.wait_for_url(f"{desktop.base}/")
         page.once("dialog", lambda d: d.accept())
-        page.click("#quit-button", no_wait_after=True)
+        with page.expect_navigation(wait_until="load"):
+            page.click("#quit-button", no_wait_after=True)
         page.wait_for_selector("#stopped")
         found["stopped"] = _violations(page, axe)
     finally:
