@@ -8,14 +8,7 @@ import pytest
 
 from app.presence import Presence
 from app.runtime.cli import UsageError, parse
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from support import Clock
 
 
 def test_presence_counts_pages_and_expires_silent_ones():

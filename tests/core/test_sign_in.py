@@ -17,17 +17,9 @@ import requests
 from app.redirects import safe_next
 from app.sessions import Sessions
 from app.throttle import Throttle
-from support import Sheaf, wait_until
+from support import Clock, Sheaf, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_throttle_lets_a_few_mistakes_pass_then_doubles_the_wait():
