@@ -122,6 +122,31 @@ def _names() -> str:
     return ", ".join(download_name(f, "")[:80] for f in files[:3]) or "PDF"
 
 
+def _refusal(op: Operation, exc: Exception) -> Response:
+    """The one answer for each way an operation can fail (the table at the top)."""
+    if isinstance(exc, InputError):
+        return error_response(400, exc.code, exc.message, exc.field)
+    if isinstance(exc, PdfError):
+        if exc.code in REQUEST_CODES:
+            return error_response(400, exc.code, pdf_error_message(exc), _range_field(op))
+        return error_response(422, exc.code, pdf_error_message(exc))
+    if isinstance(exc, Cancelled):
+        why = "the server is stopping" if settings().stopping.is_set() else "the client went away"
+        log.info("operation %s stopped early: %s", op.name, why)
+        return error_response(503, "stopping", _("Sheaf is stopping. Please try again."))
+    if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+        log.error("operation %s: disk full", op.name)
+        return error_response(
+            507, "disk_full", _("There is not enough free disk space for this job.")
+        )
+    if _unreadable(exc):  # qpdf met damage it could not repair while working
+        log.warning("operation %s: unreadable input: %s", op.name, exc)
+        return error_response(
+            422, "damaged_pdf", pdf_error_message(PdfError("damaged_pdf", name=_names()))
+        )
+    return _unexpected(op)
+
+
 def _view(op: Operation) -> Callable[[], Response]:
     def view() -> Response:
         s = settings()
@@ -130,38 +155,12 @@ def _view(op: Operation) -> Callable[[], Response]:
             inputs = read(op.fields, workspace, s.limits.max_files)
             result = op.handler(inputs, Context(workspace, _job(s)))
             resp = file_response(result) if isinstance(result, FileOut) else jsonify(result)
-        except InputError as exc:
-            workspace.cleanup()
-            return error_response(400, exc.code, exc.message, exc.field)
-        except PdfError as exc:
-            workspace.cleanup()
-            if exc.code in REQUEST_CODES:
-                return error_response(400, exc.code, pdf_error_message(exc), _range_field(op))
-            return error_response(422, exc.code, pdf_error_message(exc))
-        except Cancelled:
-            workspace.cleanup()
-            why = "the server is stopping" if s.stopping.is_set() else "the client went away"
-            log.info("operation %s stopped early: %s", op.name, why)
-            return error_response(503, "stopping", _("Sheaf is stopping. Please try again."))
         except HTTPException:
             workspace.cleanup()
             raise  # 413 and friends: the app-wide handlers word them
-        except OSError as exc:
-            workspace.cleanup()
-            if exc.errno in DISK_FULL:
-                log.error("operation %s: disk full in %s", op.name, workspace.path)
-                return error_response(
-                    507, "disk_full", _("There is not enough free disk space for this job.")
-                )
-            return _unexpected(op)
         except Exception as exc:
             workspace.cleanup()
-            if _unreadable(exc):  # qpdf met damage it could not repair while working
-                log.warning("operation %s: unreadable input: %s", op.name, exc)
-                return error_response(
-                    422, "damaged_pdf", pdf_error_message(PdfError("damaged_pdf", name=_names()))
-                )
-            return _unexpected(op)
+            return _refusal(op, exc)
         # After the last byte is sent, or when the client went away mid-download.
         resp.call_on_close(workspace.cleanup)
         return resp

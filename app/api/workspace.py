@@ -17,6 +17,7 @@ generated; upload names never reach the file system.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import shutil
 import tempfile
@@ -101,8 +102,6 @@ def clean_dead(root: Path) -> int:
 
 
 def _uid() -> int:
-    import os
-
     return os.getuid() if hasattr(os, "getuid") else 0
 
 

@@ -73,8 +73,7 @@ def crop(
                     round(y1 - cut["top"] * h, 3),
                 ]
             )
-        doc.save(output)
-        return Result([output], doc.repaired_names, {}, protected=doc.protection is not None)
+        return doc.result(output)
 
 
 def _ink_margins(source: Source, job: Job, indexes: list[int]) -> dict[int, dict[str, float]]:

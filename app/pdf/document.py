@@ -97,6 +97,13 @@ class Opened:
             options.setdefault("encryption", self.protection.encryption(native=True))
         save(self.pdf, output, **options)
 
+    def result(self, output: Path, info: dict[str, object] | None = None) -> Result:
+        """Save to ``output`` and say what was made: the end of most edits."""
+        self.save(output)
+        return Result(
+            [output], self.repaired_names, info or {}, protected=self.protection is not None
+        )
+
 
 @dataclass
 class Result:

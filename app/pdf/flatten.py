@@ -26,5 +26,4 @@ def flatten(source: Source, output: Path, job: Job) -> Result:
         doc.pdf.flatten_annotations("all")
         if "/AcroForm" in doc.pdf.Root:
             del doc.pdf.Root["/AcroForm"]
-        doc.save(output)
-        return Result([output], doc.repaired_names, {}, protected=doc.protection is not None)
+        return doc.result(output)

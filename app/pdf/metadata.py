@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from app.pdf.document import Opened, Result, Source, open_pdf
+from app.pdf.document import Result, Source, open_pdf
 from app.pdf.job import Job
 
 FIELDS = {  # our name -> (Info key, XMP key)
@@ -67,7 +67,7 @@ def write(source: Source, output: Path, job: Job, *, values: dict[str, str]) -> 
         info["/ModDate"] = _pdf_date(now)
         if "/Metadata" in doc.pdf.Root:
             _update_xmp(doc.pdf, changes, now)
-        return _saved(doc, output)
+        return doc.result(output)
 
 
 def _update_xmp(pdf: object, changes: dict[str, str], now: datetime) -> None:
@@ -85,11 +85,6 @@ def _update_xmp(pdf: object, changes: dict[str, str], now: datetime) -> None:
         pass
 
 
-def _saved(doc: Opened, output: Path) -> Result:
-    doc.save(output)
-    return Result([output], doc.repaired_names, {}, protected=doc.protection is not None)
-
-
 def strip(source: Source, output: Path, job: Job) -> Result:
     """Remove the Info dictionary and the XMP metadata stream."""
     doc = open_pdf(source, job)
@@ -98,4 +93,4 @@ def strip(source: Source, output: Path, job: Job) -> Result:
             del doc.pdf.trailer["/Info"]
         if "/Metadata" in doc.pdf.Root:
             del doc.pdf.Root["/Metadata"]
-        return _saved(doc, output)
+        return doc.result(output)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.pdf import ranges
-from app.pdf.document import Opened, Result, Source, copy_pages, open_pdf, save
+from app.pdf.document import Result, Source, copy_pages, open_pdf, save
 from app.pdf.errors import N_, PdfError
 from app.pdf.inplace import rearrange
 from app.pdf.job import Job
@@ -30,11 +30,6 @@ ANGLES = (0, 90, 180, 270)
 BOOKMARKED_PARTS = 20
 #: What a split part carries of the whole document besides its pages.
 DOCUMENT_KEYS = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/OutputIntents", "/Metadata")
-
-
-def _done(doc: Opened, output: Path, info: dict[str, object]) -> Result:
-    doc.save(output)
-    return Result([output], doc.repaired_names, info, protected=doc.protection is not None)
 
 
 def organize(
@@ -53,7 +48,7 @@ def organize(
     with doc.pdf:
         chosen = list(range(len(doc.pdf.pages))) if order is None else list(order)
         rearrange(doc.pdf, chosen, rotations or {})
-        return _done(doc, output, {"pages": len(chosen)})
+        return doc.result(output, {"pages": len(chosen)})
 
 
 def select(source: Source, output: Path, spec: str, job: Job) -> Result:
@@ -63,7 +58,7 @@ def select(source: Source, output: Path, spec: str, job: Job) -> Result:
         order = ranges.parse(spec, len(doc.pdf.pages))
         job.pages_out(len(order))
         rearrange(doc.pdf, order)
-        return _done(doc, output, {"pages": len(order)})
+        return doc.result(output, {"pages": len(order)})
 
 
 def remove(source: Source, output: Path, spec: str, job: Job) -> Result:
@@ -73,7 +68,7 @@ def remove(source: Source, output: Path, spec: str, job: Job) -> Result:
         gone = set(ranges.parse(spec, count))
         keep = [i for i in range(count) if i not in gone]
         rearrange(doc.pdf, keep)
-        return _done(doc, output, {"pages": len(keep)})
+        return doc.result(output, {"pages": len(keep)})
 
 
 def rotate(source: Source, output: Path, angle: int, spec: str, job: Job) -> Result:
@@ -86,7 +81,7 @@ def rotate(source: Source, output: Path, angle: int, spec: str, job: Job) -> Res
         chosen = set(ranges.parse(spec, count)) if spec.strip() else set(range(count))
         for index in sorted(chosen):
             doc.pdf.pages[index].rotate(angle, relative=True)
-        return _done(doc, output, {"pages": count})
+        return doc.result(output, {"pages": count})
 
 
 def groups_for(count: int, ranges_spec: str | None, every: int) -> list[list[int]]:
