@@ -14,6 +14,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
+from support import free_port as free_port  # noqa: E402 - the tests' helper, one for both
+
 
 def first_200(url: str, proc: subprocess.Popen, deadline: float = 60.0) -> float:
     """Seconds from now until ``url`` answers 200 (call right after starting ``proc``)."""
@@ -52,14 +54,6 @@ def wrk(url: str, connections: int = 32, seconds: int = 10) -> tuple[float, floa
     if errors:
         print(f"  warning: {errors.group(1)} non-2xx responses from {url}")
     return rps, p99
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def stop(proc: subprocess.Popen) -> None:
