@@ -10,7 +10,9 @@ stops, even in the middle of a request.
 The scratch folder is made by ``mkdtemp`` (mode 0700, a name nobody can
 guess or create first) below the temp root, and locked for the life of the
 process. At start-up every other scratch folder there whose lock is free
-belongs to a process that died: it is removed at once. Names on disk are
+belongs to a process that died: it is removed at once. Cleaning and making
+a folder happen under one short lock on the temp root, so workers starting
+together never take each other's new, not yet locked, folder for a dead one. Names on disk are
 generated; upload names never reach the file system.
 """
 
@@ -20,7 +22,10 @@ import logging
 import os
 import secrets
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -109,14 +114,36 @@ def init_app(app: Flask) -> None:
     app.request_class = UploadRequest
     root = app.extensions[f"{SLUG}.settings"].temp_root
     root.mkdir(parents=True, exist_ok=True)
-    try:
-        clean_dead(root)
-    except OSError as exc:
-        log.warning("could not clean %s: %s", root, exc)
-    folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=root))
-    lock = InstanceLock(folder)
-    lock.acquire()
+    with _one_at_a_time(root):
+        try:
+            clean_dead(root)
+        except OSError as exc:
+            log.warning("could not clean %s: %s", root, exc)
+        folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=root))
+        lock = InstanceLock(folder)
+        lock.acquire()
     app.extensions[KEY] = (folder, lock)
+
+
+@contextmanager
+def _one_at_a_time(root: Path) -> Iterator[None]:
+    """Hold an OS lock on the temp root itself while folders are cleaned and made.
+
+    Server-mode workers start together; without this, one could remove the
+    folder another has just made and not yet locked. It leaves no file behind.
+    Windows runs one process per data folder, so the lock is POSIX-only.
+    """
+    if sys.platform == "win32":
+        yield
+        return
+    import fcntl
+
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held for milliseconds by each starting process
+        yield
+    finally:
+        os.close(fd)  # closing drops the lock
 
 
 def remove_scratch(app: Flask) -> None:

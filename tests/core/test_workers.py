@@ -143,3 +143,48 @@ def test_long_jobs_spread_over_the_workers(tmp_path: Path):
         assert sorted(pids.count(p) for p in set(pids)) == [2, 2]
     finally:
         sheaf.stop()
+
+
+STARTER = """
+import sys, time, types
+from pathlib import Path
+from flask import Flask
+from app.api import workspace
+app = Flask("starter")
+app.extensions["sheaf.settings"] = types.SimpleNamespace(temp_root=Path(sys.argv[1]))
+print("ready", flush=True)
+sys.stdin.readline()  # all start at the same moment
+workspace.init_app(app)
+print(app.extensions[workspace.KEY][0], flush=True)
+sys.stdin.read()  # stay alive, folder locked, until the test is done
+"""
+
+
+def test_workers_starting_together_keep_their_own_scratch_folders(tmp_path: Path):
+    """Each start cleans folders of dead processes; a sibling's new folder is not one."""
+    import subprocess
+    import sys
+
+    starters = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTER, str(tmp_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parents[2],
+        )
+        for _ in range(12)
+    ]
+    try:
+        assert [p.stdout.readline().strip() for p in starters] == ["ready"] * 12
+        for p in starters:
+            p.stdin.write("go\n")
+        for p in starters:
+            p.stdin.flush()
+        folders = [Path(p.stdout.readline().strip()) for p in starters]
+        assert len(set(folders)) == 12
+        assert all(folder.is_dir() for folder in folders)
+    finally:
+        for p in starters:
+            p.communicate("", timeout=30)
+    assert not list(tmp_path.glob("sheaf-scratch-*/req-*"))
