@@ -128,7 +128,9 @@ def _refusal(op: Operation, exc: Exception) -> Response:
         return error_response(400, exc.code, exc.message, exc.field)
     if isinstance(exc, PdfError):
         if exc.code in REQUEST_CODES:
-            return error_response(400, exc.code, pdf_error_message(exc), _range_field(op))
+            named = exc.params.get("option")
+            field = named if any(f.name == named for f in op.fields) else _range_field(op)
+            return error_response(400, exc.code, pdf_error_message(exc), field)
         return error_response(422, exc.code, pdf_error_message(exc))
     if isinstance(exc, Cancelled):
         why = "the server is stopping" if settings().stopping.is_set() else "the client went away"

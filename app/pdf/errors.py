@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "image_too_large": N_("“{name}” has too many pixels ({pixels}; the limit is {limit})."),
     "unsupported_image": N_("“{name}” is not an image Sheaf can read (JPEG, PNG, TIFF or WebP)."),
     "bad_option": N_("The option “{option}” is not valid: {reason}."),
+    "cannot_draw": N_("Sheaf has no letters for these characters in “{option}”: {chars}"),
     "too_many_output_files": N_("That would make {count} files; the limit is {limit}."),
     "stream_too_large": N_(
         "“{name}” holds data that unpacks to more than {limit} MB, Sheaf’s limit for one part"
@@ -40,7 +41,13 @@ MESSAGES: dict[str, str] = {
 
 #: Codes that mean "the request asks for something impossible or malformed" (400);
 #: the rest are about the document (422).
-REQUEST_CODES = {"bad_page_range", "page_out_of_range", "bad_option", "no_pages_left"}
+REQUEST_CODES = {
+    "bad_page_range",
+    "page_out_of_range",
+    "bad_option",
+    "no_pages_left",
+    "cannot_draw",
+}
 
 
 class PdfError(Exception):

@@ -1,0 +1,141 @@
+"""Adding to pages: page numbers, watermarks, signatures."""
+
+from __future__ import annotations
+
+from app.api.declare import (
+    ONE_PDF,
+    PAGES,
+    PASSWORD,
+    PDF,
+    Context,
+    FileOut,
+    one,
+    operation,
+    pdf_out,
+    stem,
+)
+from app.api.inputs import Field, Inputs
+from app.pdf.stamps import LAYERS, POSITIONS
+
+STAMP_IMAGE = ("image/png", "image/jpeg")
+
+
+@operation(
+    "page-numbers",
+    "Number pages with real text (any language), at a corner or the middle of an edge",
+    [
+        ONE_PDF,
+        PASSWORD,
+        PAGES,
+        Field(
+            "position",
+            "string",
+            "Where the number goes on each page, as the page is shown.",
+            default="bottom-center",
+            enum=POSITIONS,
+        ),
+        Field(
+            "format",
+            "string",
+            "The text of each number: {n} is the number, {total} the last number,"
+            " e.g. 'Page {n} of {total}' or '第 {n} 页，共 {total} 页'.",
+            default="{n}",
+            max_length=200,
+        ),
+        Field(
+            "start",
+            "integer",
+            "The first page's number.",
+            default=1,
+            minimum=0,
+            maximum=1_000_000,
+        ),
+        Field("size", "number", "Text size in points.", default=10.0, minimum=4.0, maximum=144.0),
+        Field(
+            "margin",
+            "number",
+            "Distance from the page's edges in points.",
+            default=28.0,
+            minimum=0.0,
+            maximum=300.0,
+        ),
+    ],
+    (PDF,),
+)
+def page_numbers(inputs: Inputs, ctx: Context) -> FileOut:
+    from app.pdf.stamps import page_numbers as run
+
+    source = one(inputs)
+    result = run(
+        source,
+        ctx.workspace.outputs / "numbered.pdf",
+        ctx.job,
+        pages_spec=inputs["pages"] or "",
+        position=inputs["position"],
+        fmt=inputs["format"],
+        start=inputs["start"],
+        size=inputs["size"],
+        margin=inputs["margin"],
+    )
+    return pdf_out(result, f"{stem(source)}-numbered.pdf")
+
+
+@operation(
+    "watermark",
+    "Stamp text or a picture across the middle of pages, over or under their content",
+    [
+        ONE_PDF,
+        PASSWORD,
+        Field("text", "string", "The watermark's text (or send an image).", max_length=500),
+        Field(
+            "image",
+            "file",
+            "A PNG (transparency kept) or JPEG to use instead of text.",
+            accept=STAMP_IMAGE,
+        ),
+        Field("opacity", "number", "0 invisible to 1 solid.", default=0.3, minimum=0, maximum=1),
+        Field(
+            "angle",
+            "number",
+            "Degrees anticlockwise from horizontal.",
+            default=45.0,
+            minimum=-360.0,
+            maximum=360.0,
+        ),
+        Field(
+            "size",
+            "number",
+            "Text size, or the image's width, in points; 0 fits it to each page.",
+            default=0.0,
+            minimum=0.0,
+            maximum=2000.0,
+        ),
+        PAGES,
+        Field(
+            "layer",
+            "string",
+            "over: on top of the page; under: behind text and pictures.",
+            default="over",
+            enum=LAYERS,
+        ),
+    ],
+    (PDF,),
+)
+def watermark(inputs: Inputs, ctx: Context) -> FileOut:
+    from app.pdf.stamps import watermark as run
+
+    source = one(inputs)
+    result = run(
+        source,
+        ctx.workspace.outputs / "watermarked.pdf",
+        ctx.job,
+        text=inputs["text"] or "",
+        image=inputs["image"],
+        opacity=inputs["opacity"],
+        angle=inputs["angle"],
+        size=inputs["size"],
+        pages_spec=inputs["pages"] or "",
+        layer=inputs["layer"],
+    )
+    return pdf_out(result, f"{stem(source)}-watermarked.pdf")
+
