@@ -157,9 +157,7 @@ class Typesetter:
     def _embed(self, f: Face, glyphs: dict[int, int], target: pikepdf.Object) -> None:
         pdf = self.pdf
         gids = sorted(glyphs)
-        tag = "".join(
-            chr(65 + b % 26) for b in hashlib.sha256(repr(gids).encode()).digest()[:6]
-        )
+        tag = "".join(chr(65 + b % 26) for b in hashlib.sha256(repr(gids).encode()).digest()[:6])
         base = pikepdf.Name(f"/{tag}+{f.name}")
         program = pikepdf.Stream(pdf, _subset(f.path, gids))
         descriptor = pikepdf.Dictionary(

@@ -138,4 +138,3 @@ def watermark(inputs: Inputs, ctx: Context) -> FileOut:
         layer=inputs["layer"],
     )
     return pdf_out(result, f"{stem(source)}-watermarked.pdf")
-
