@@ -55,7 +55,7 @@ def face(file_name: str) -> Face:
     metrics = font["hmtx"].metrics
     advances = tuple(round(metrics[name][0] * scale) for name in order)
     head, hhea = font["head"], font["hhea"]
-    os2 = font["OS/2"] if "OS/2" in font else None
+    os2 = font.get("OS/2")
     cap = getattr(os2, "sCapHeight", 0) or round(hhea.ascent * 0.7)
     bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
     stem = font["name"].getDebugName(6) or path.stem
