@@ -105,7 +105,7 @@ def _unexpected(op: Operation) -> Response:
 def _range_field(op: Operation) -> str | None:
     """The field a page-range problem is about: the operation's range field the
     request filled in (``pages``, ``ranges`` or ``order``)."""
-    for name in ("pages", "ranges", "order", "angle", "every"):
+    for name in ("pages", "ranges", "order", "angle", "every", "page"):
         if any(f.name == name for f in op.fields) and request.form.get(name):
             return name
     return None

@@ -57,7 +57,12 @@ def frame(page: pikepdf.Page) -> tuple[float, float, float, float, float, float]
 
 
 def matrix(values: tuple[float, ...]) -> str:
-    return " ".join(f"{v:.4f}".rstrip("0").rstrip(".") or "0" for v in values)
+    return " ".join(_number(v) for v in values)
+
+
+def _number(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 @dataclass
@@ -154,13 +159,22 @@ class Canvas:
         self.text.finish()
 
 
-def text_ops(canvas: Canvas, text: str, size: float, x: float, y: float, angle: float = 0) -> str:
-    """Operators drawing ``text`` with its baseline starting at (x, y), turned by ``angle``."""
+def text_ops(
+    canvas: Canvas,
+    text: str,
+    size: float,
+    x: float,
+    y: float,
+    angle: float = 0,
+    slant: float = 0,
+) -> str:
+    """Operators drawing ``text`` with its baseline starting at (x, y), turned by
+    ``angle`` degrees anticlockwise and leaning forward by ``slant``."""
     import math
 
     a = math.radians(angle)
     cos, sin = math.cos(a), math.sin(a)
-    tm = matrix((cos, sin, -sin, cos, x, y))
+    tm = matrix((cos, sin, slant * cos - sin, slant * sin + cos, x, y))
     return f"BT {tm} Tm {canvas.text.show(text, size)} ET"
 
 

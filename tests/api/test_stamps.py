@@ -161,3 +161,70 @@ def test_a_page_stamped_twice_keeps_both_stamps(api, pdf_file, tmp_path):
     )
     assert _ink(r.content, 0, (0.8, 0.93, 1, 1)) < 100  # the number is still drawn
     assert "机密" in _texts(r.content)[0]
+
+
+def _signature_png() -> bytes:
+    sig = Image.new("RGBA", (300, 100), (0, 0, 0, 0))
+    for x in range(20, 280):
+        for dy in range(-3, 4):
+            sig.putpixel((x, 50 + dy + (x // 20) % 3), (0, 0, 200, 255))
+    data = io.BytesIO()
+    sig.save(data, "PNG")
+    return data.getvalue()
+
+
+def test_a_signature_image_is_drawn_into_the_page_where_placed(api, pdf_file, samples):
+    r = api(
+        "sign",
+        [pdf_file(FOUR), ("image", ("sig.png", _signature_png(), "image/png"))],
+        {"page": "2", "x": "0.5", "y": "0.5", "width": "0.4"},
+    )
+    out = open_result(r)
+    assert "/Annots" not in out.pages[1].obj  # page content, not an annotation
+    doc = pdfium.PdfDocument(io.BytesIO(r.content))
+    image = doc[1].render(scale=1).to_pil().convert("RGB")
+    w, h = image.size
+    # The stroke runs across the middle of the box: x 0.5-0.9, y 0.5 + half its height.
+    tall = 0.4 * w * 100 / 300
+    row = int(0.5 * h + tall / 2)
+    blue = [image.getpixel((int(w * f), row)) for f in (0.55, 0.7, 0.85)]
+    assert all(b > 150 and r < 80 for r, g, b in blue), blue
+    # Outside the box the page is as it was; transparency let the page show around the ink.
+    before = pdfium.PdfDocument(str(samples / FOUR))[1].render(scale=1).to_pil().convert("RGB")
+    assert image.getpixel((int(w * 0.52), int(0.5 * h + 3))) == before.getpixel(
+        (int(w * 0.52), int(0.5 * h + 3))
+    )
+    others = pdfium.PdfDocument(str(samples / FOUR))
+    assert (
+        doc[0].render(scale=0.3).to_pil().tobytes()
+        == others[0].render(scale=0.3).to_pil().tobytes()
+    )
+
+
+def test_a_typed_signature_is_real_text_on_the_last_page_by_default(api, pdf_file):
+    r = api("sign", [pdf_file(FOUR)], {"text": "李小龍 Bruce Lee"})
+    texts = _texts(r.content)
+    assert "李小龍 Bruce Lee" in texts[-1]
+    assert all("Bruce" not in t for t in texts[:-1])
+
+
+def test_several_placements_in_one_go_and_protection_kept(api, pdf_file):
+    places = '[{"page": 1, "x": 0.1, "y": 0.1, "width": 0.2}, {"page": "last", "x": 0.6, "y": 0.85, "width": 0.3}]'
+    r = api(
+        "sign",
+        [pdf_file(PROTECTED)],
+        {"text": "Ada", "placements": places, "password": "openpassword"},
+    )
+    assert r.headers["X-Sheaf-Protected"] == "kept"
+    assert _texts(r.content, "openpassword")[0].count("Ada") == 2  # one page: both on it
+
+
+def test_a_signature_must_lie_on_the_page(api, pdf_file):
+    r = api("sign", [pdf_file(FOUR)], {"text": "Ada", "x": "0.9", "width": "0.3"})
+    assert error_of(r, 400, "bad_option")
+    assert r.json()["field"] == "x"
+    r = api("sign", [pdf_file(FOUR)], {"text": "Ada", "page": "9"})
+    error_of(r, 400, "page_out_of_range")
+    r = api("sign", [pdf_file(FOUR)], {"text": "Ada", "placements": "[{]"})
+    assert r.json()["field"] == "placements"
+    error_of(api("sign", [pdf_file(FOUR)], {}), 400, "bad_option")

@@ -3,4 +3,4 @@
 The order here is the order of the OpenAPI document.
 """
 
-from app.api.ops import documents, finishing, images, pages, stamps  # noqa: F401
+from app.api.ops import documents, finishing, forms, images, pages, stamps  # noqa: F401

@@ -138,3 +138,54 @@ def watermark(inputs: Inputs, ctx: Context) -> FileOut:
         layer=inputs["layer"],
     )
     return pdf_out(result, f"{stem(source)}-watermarked.pdf")
+
+
+def _fraction(name: str, description: str, default: float) -> Field:
+    return Field(name, "number", description, default=default, minimum=0.0, maximum=1.0)
+
+
+@operation(
+    "sign",
+    "Draw a signature (a picture, or a typed name) into the page content where it is placed",
+    [
+        ONE_PDF,
+        PASSWORD,
+        Field(
+            "image",
+            "file",
+            "The signature as a PNG with transparency, or a JPEG.",
+            accept=STAMP_IMAGE,
+        ),
+        Field("text", "string", "A typed signature, used when no image is sent.", max_length=200),
+        Field("page", "integer", "The page to sign, from 1 (default: the last page).", minimum=1),
+        _fraction("x", "Left edge, as a fraction of the page width from the left.", 0.55),
+        _fraction("y", "Top edge, as a fraction of the page height from the top.", 0.8),
+        _fraction("width", "Width, as a fraction of the page width.", 0.3),
+        Field(
+            "placements",
+            "string",
+            'Several places at once, instead of page/x/y/width: a JSON list like [{"page": 1,'
+            ' "x": 0.6, "y": 0.8, "width": 0.3}] (page may be "last").',
+            max_length=20_000,
+        ),
+    ],
+    (PDF,),
+)
+def sign(inputs: Inputs, ctx: Context) -> FileOut:
+    from app.pdf.sign import Placement, placements_from_json
+    from app.pdf.sign import sign as run
+
+    source = one(inputs)
+    if inputs["placements"]:
+        places = placements_from_json(inputs["placements"])
+    else:
+        places = [Placement(inputs["page"], inputs["x"], inputs["y"], inputs["width"])]
+    result = run(
+        source,
+        ctx.workspace.outputs / "signed.pdf",
+        ctx.job,
+        placements=places,
+        image=inputs["image"],
+        text=inputs["text"] or "",
+    )
+    return pdf_out(result, f"{stem(source)}-signed.pdf")

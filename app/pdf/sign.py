@@ -1,0 +1,114 @@
+"""Signing by hand: a picture of a signature, or a typed name, drawn into the page.
+
+The signature becomes part of the page's content (not an annotation a viewer
+may hide or a form flattening may drop), at places given as fractions of the
+page as it is shown, measured from its top-left corner: what a browser gets
+from dragging a box over a page preview. This is a visible signature, not a
+cryptographic one; the document keeps its password and everything else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.pdf.canvas import Canvas, picture, shown_size, text_ops
+from app.pdf.document import Result, Source, open_pdf
+from app.pdf.errors import N_, PdfError
+from app.pdf.fonts import check_drawable
+from app.pdf.job import Job
+
+INK = "0.08 0.16 0.45 rg"  # a dark blue pen
+MAX_PLACEMENTS = 200
+SLANT = 0.18  # typed names lean like handwriting
+
+
+@dataclass(frozen=True)
+class Placement:
+    page: int | None  # 1-based; None: the last page
+    x: float
+    y: float
+    width: float
+
+
+def placements_from_json(raw: str) -> list[Placement]:
+    """``[{"page": 1, "x": 0.6, "y": 0.8, "width": 0.3}, ...]`` as placements."""
+    reason = N_("use a list of {page, x, y, width}")
+    try:
+        items = json.loads(raw)
+    except ValueError:
+        raise PdfError("bad_option", option="placements", reason=reason) from None
+    if not isinstance(items, list) or not items or len(items) > MAX_PLACEMENTS:
+        raise PdfError("bad_option", option="placements", reason=reason)
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise PdfError("bad_option", option="placements", reason=reason)
+        try:
+            page = item.get("page")
+            found.append(
+                Placement(
+                    page=None if page in (None, "last") else int(page),
+                    x=float(item["x"]),
+                    y=float(item["y"]),
+                    width=float(item["width"]),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            raise PdfError("bad_option", option="placements", reason=reason) from None
+    return found
+
+
+def _check(place: Placement, aspect: float) -> None:
+    """A signature that lies inside the page. ``aspect`` is its height / width."""
+    inside = 0 <= place.x < 1 and 0 <= place.y < 1 and 0 < place.width <= 1
+    if not inside or place.x + place.width > 1.0001:
+        raise PdfError("bad_option", option="x", reason=N_("the signature must lie on the page"))
+    if place.y + place.width * aspect > 1.0001 and aspect < 50:
+        raise PdfError("bad_option", option="y", reason=N_("the signature must lie on the page"))
+
+
+def sign(
+    source: Source,
+    output: Path,
+    job: Job,
+    *,
+    placements: list[Placement],
+    image: Source | None = None,
+    text: str = "",
+) -> Result:
+    """Draw the signature (``image``, else ``text``) at every placement."""
+    if image is None and not text.strip():
+        raise PdfError("bad_option", option="text", reason=N_("draw, type or upload a signature"))
+    if image is None:
+        check_drawable(text, "text")
+    stamp = picture(image, job) if image is not None else None
+    doc = open_pdf(source, job)
+    with doc.pdf:
+        count = len(doc.pdf.pages)
+        canvas = Canvas(doc.pdf)
+        name = canvas.image(stamp) if stamp is not None else None
+        for place in placements:
+            job.check()
+            number = count if place.page is None else place.page
+            if not 1 <= number <= count:
+                raise PdfError("page_out_of_range", page=number, count=count)
+            page = doc.pdf.pages[number - 1]
+            width, height = shown_size(page)
+            wide = place.width * width
+            if name is not None:
+                pixels = stamp.size  # type: ignore[union-attr]
+                tall = wide * pixels[1] / max(1, pixels[0])
+                _check(place, tall / wide * width / height)
+                x, y = place.x * width, height - place.y * height - tall
+                ops = f"q {wide:.3f} 0 0 {tall:.3f} {x:.3f} {y:.3f} cm /{name} Do Q"
+            else:
+                size = wide / max(canvas.text.width(text.strip(), 1), 1e-6)
+                tall = size * 1.25
+                _check(place, tall / wide * width / height)
+                x, y = place.x * width, height - place.y * height - size
+                ops = f"{INK} {text_ops(canvas, text.strip(), size, x, y, slant=SLANT)}"
+            canvas.draw(page, ops)
+        canvas.finish()
+        return doc.result(output, {"placements": len(placements)})
