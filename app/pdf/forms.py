@@ -46,9 +46,7 @@ def _on_states(widgets: list[Any]) -> list[str]:
         ap = widget.obj.get("/AP")
         normal = ap.get("/N") if isinstance(ap, pikepdf.Dictionary) else None
         if isinstance(normal, pikepdf.Dictionary):
-            states += [
-                str(k)[1:] for k in normal.keys() if k != "/Off" and str(k)[1:] not in states
-            ]
+            states += [str(k)[1:] for k in normal if k != "/Off" and str(k)[1:] not in states]
     return states
 
 
@@ -143,9 +141,9 @@ def _set(pdf: pikepdf.Pdf, canvas: Canvas, fields: list[Any], value: Any) -> Non
             raise PdfError("bad_option", option="values", reason=N_("a text field needs text"))
         text = str(value)
         first = fields[0]
-        if kind == "choice" and text and not int(first.flags) & EDIT:
-            if text not in [str(c) for c in first.choices]:
-                raise PdfError("bad_option", option="values", reason=N_("not one of the choices"))
+        fixed = kind == "choice" and text and not int(first.flags) & EDIT
+        if fixed and text not in [str(c) for c in first.choices]:
+            raise PdfError("bad_option", option="values", reason=N_("not one of the choices"))
         check_drawable(text, "values")
         for f in fields:
             f.set_value(pikepdf.String(text), False)

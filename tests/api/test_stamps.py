@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pikepdf
@@ -209,7 +210,12 @@ def test_a_typed_signature_is_real_text_on_the_last_page_by_default(api, pdf_fil
 
 
 def test_several_placements_in_one_go_and_protection_kept(api, pdf_file):
-    places = '[{"page": 1, "x": 0.1, "y": 0.1, "width": 0.2}, {"page": "last", "x": 0.6, "y": 0.85, "width": 0.3}]'
+    places = json.dumps(
+        [
+            {"page": 1, "x": 0.1, "y": 0.1, "width": 0.2},
+            {"page": "last", "x": 0.6, "y": 0.85, "width": 0.3},
+        ]
+    )
     r = api(
         "sign",
         [pdf_file(PROTECTED)],
