@@ -91,6 +91,11 @@ class Canvas:
 
     def image(self, picture: object) -> str:
         """Add a Pillow image (alpha kept as a soft mask); returns its resource name."""
+        self._images.append(self.xobject(picture))
+        return f"{self.tag}Im{len(self._images) - 1}"
+
+    def xobject(self, picture: object) -> pikepdf.Object:
+        """A Pillow image as an image XObject of this document (alpha as a soft mask)."""
         from PIL import Image
 
         img: Image.Image = picture  # type: ignore[assignment]
@@ -104,8 +109,7 @@ class Canvas:
         xobject = self._image_stream(img)
         if alpha is not None and alpha.getextrema() != (255, 255):
             xobject.SMask = self._image_stream(alpha)
-        self._images.append(self.pdf.make_indirect(xobject))
-        return f"{self.tag}Im{len(self._images) - 1}"
+        return self.pdf.make_indirect(xobject)
 
     def _image_stream(self, img: object) -> pikepdf.Stream:
         import zlib

@@ -47,6 +47,15 @@ def references_to(pdf: pikepdf.Pdf, removed: set[ObjGen]) -> None:
                 del page.obj["/B"]
 
 
+def references_to_content_of(pdf: pikepdf.Pdf, pages: set[ObjGen]) -> None:
+    """Pages whose content was replaced (redacted into an image) and whose widgets
+    went: fields left with no widget, and structure elements that described the old
+    content (their alternate text could repeat what was removed), go too."""
+    widgets = _prune_page_annotations(pdf, _Links(set(), set()))
+    _prune_fields(pdf, widgets)
+    _prune_structure(pdf, pages)
+
+
 class _Links:
     """Does a destination or action lead to a page that is gone?"""
 

@@ -94,3 +94,53 @@ def repair(inputs: Inputs, ctx: Context) -> FileOut:
     out = pdf_out(result, f"{stem(source)}-repaired.pdf")
     out.headers["X-Sheaf-Report"] = quote(json.dumps(result.info, ensure_ascii=False), safe="")
     return out
+
+
+@operation(
+    "redact",
+    "Remove text and areas for good: each page with a redaction becomes an image with the"
+    " redacted parts black (other pages keep their text). X-Sheaf-Report: percent-encoded JSON"
+    " {pages, found}.",
+    [
+        ONE_PDF,
+        PASSWORD,
+        Field(
+            "areas",
+            "string",
+            'Areas to remove: a JSON list like [{"page": 1, "x": 0.1, "y": 0.2, "width": 0.3,'
+            ' "height": 0.05}], fractions of the page as shown, from its top-left corner.',
+            max_length=100_000,
+        ),
+        Field(
+            "text",
+            "string",
+            "Text to remove wherever it occurs (any case), also from details and comments.",
+            max_length=500,
+        ),
+        Field(
+            "dpi",
+            "integer",
+            "Resolution of the pages that become images.",
+            default=150,
+            minimum=72,
+            maximum=300,
+        ),
+    ],
+    (PDF,),
+)
+def redact(inputs: Inputs, ctx: Context) -> FileOut:
+    from app.pdf.redact import areas_from_json
+    from app.pdf.redact import redact as run
+
+    source = one(inputs)
+    result = run(
+        source,
+        ctx.workspace.outputs / "redacted.pdf",
+        ctx.job,
+        areas=areas_from_json(inputs["areas"]) if inputs["areas"] else [],
+        text=inputs["text"] or "",
+        dpi=inputs["dpi"],
+    )
+    out = pdf_out(result, f"{stem(source)}-redacted.pdf")
+    out.headers["X-Sheaf-Report"] = quote(json.dumps(result.info), safe="")
+    return out
