@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -355,7 +356,24 @@ DEFAULT_RUNS = {
     "crop": ([FOUR], {"#opt-left": "0.1"}),
     "flatten": (["010-pdflatex-forms/pdflatex-forms.pdf"], {}),
     "repair": ([FOUR], {}),
+    "sign": ([FOUR], {"#opt-text": "王小明"}),
+    "forms": (["012-libreoffice-form/libreoffice-form.pdf"], {"#ff-1": "李"}),
+    "page-numbers": ([FOUR], {}),
+    "watermark": ([FOUR], {"#opt-text": "草稿"}),
+    "redact": ([FOUR], {"#opt-text": "text"}),
 }
+
+
+def _pdf_text(data: bytes) -> str:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    return "".join(page.get_textpage().get_text_range() for page in doc)
+
+
+def _field_values(data: bytes) -> dict:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return {f.fully_qualified_name: str(f.value) for f in pdf.acroform.fields}
 
 
 @pytest.mark.parametrize("slug", sorted(DEFAULT_RUNS))
@@ -374,6 +392,10 @@ def test_every_tool_gives_a_file_with_its_defaults(chromium, sheaf, samples, slu
             page.fill(selector, value)
         data = _download(page, lambda: page.click("#run-button"))
         assert data[:4] in (b"%PDF", b"PK\x03\x04", b"\x89PNG"), slug
+        if slug in ("sign", "watermark", "forms"):  # what was typed is in the result
+            words = next(iter(fill.values()))
+            found = _pdf_text(data) + json.dumps(_field_values(data), ensure_ascii=False)
+            assert words in found, slug
         expect(page.locator("#form-error")).to_be_hidden()
     finally:
         context.close()

@@ -1,0 +1,352 @@
+"""Which tools Sheaf offers, in the order of the home page, with their words.
+
+Each :class:`~app.views.tools.Tool` names its API operation and the fields it
+shows; what those fields accept comes from the operation's declaration.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.views.tool_model import IMAGE_ACCEPT, Option, Tool
+
+PAGES_HELP = _l("For example 1-3,5,8- or last. Empty means all pages.")
+WHICH_PAGES_HELP = _l("Which pages, for example 2 or 4-5, or last.")
+
+TOOLS: tuple[Tool, ...] = (
+    Tool(
+        "merge",
+        "merge",
+        _l("Merge PDFs"),
+        _l("Combine several PDFs into one, in your order."),
+        "merge",
+        field="files",
+        multiple=True,
+        password=False,
+    ),
+    Tool(
+        "split",
+        "split",
+        _l("Split a PDF"),
+        _l("Cut a PDF into single pages or parts."),
+        "split",
+        options=(
+            Option(
+                "mode",
+                _l("How to split"),
+                "select",
+                (
+                    ("single", _l("Every page on its own")),
+                    ("every", _l("Every few pages")),
+                    ("ranges", _l("By page ranges")),
+                ),
+            ),
+            Option("every", _l("Pages per file"), "number", shown_when=("mode", "every")),
+            Option(
+                "ranges",
+                _l("Page ranges, one file each"),
+                placeholder="1-3,4-6",
+                help=_l("Each comma-separated range becomes one file."),
+                shown_when=("mode", "ranges"),
+            ),
+        ),
+    ),
+    Tool(
+        "organize",
+        "organize",
+        _l("Organise pages"),
+        _l("See every page; reorder, rotate and delete them."),
+        "organize",
+    ),
+    Tool(
+        "rotate",
+        "rotate",
+        _l("Rotate pages"),
+        _l("Turn pages the right way up."),
+        "rotate",
+        options=(
+            Option(
+                "angle",
+                _l("Turn"),
+                "select",
+                (
+                    ("90", _l("90° clockwise")),
+                    ("180", _l("180°")),
+                    ("270", _l("90° anticlockwise")),
+                ),
+            ),
+            Option("pages", _l("Pages"), help=PAGES_HELP, placeholder="1-3,5"),
+        ),
+    ),
+    Tool(
+        "remove",
+        "remove",
+        _l("Delete pages"),
+        _l("Take pages out of a PDF."),
+        "remove",
+        options=(
+            Option("pages", _l("Pages to delete"), help=WHICH_PAGES_HELP, placeholder="2,4-5"),
+        ),
+    ),
+    Tool(
+        "extract",
+        "select",
+        _l("Extract pages"),
+        _l("Keep only the pages you need."),
+        "extract",
+        options=(Option("pages", _l("Pages to keep"), help=WHICH_PAGES_HELP, placeholder="1-3"),),
+    ),
+    Tool(
+        "compress",
+        "compress",
+        _l("Compress"),
+        _l("Make a PDF smaller to send or store."),
+        "compress",
+        options=(
+            Option(
+                "level",
+                _l("Compression"),
+                "select",
+                (
+                    ("lossless", _l("Lossless: every pixel kept")),
+                    ("low", _l("Low: images barely changed")),
+                    ("medium", _l("Medium: good for screens")),
+                    ("high", _l("High: smallest file")),
+                ),
+            ),
+        ),
+    ),
+    Tool(
+        "protect",
+        "protect",
+        _l("Protect with a password"),
+        _l("Lock a PDF so it needs a password to open."),
+        "protect",
+        password=False,
+        options=(
+            Option("new_password", _l("New password"), "password"),
+            Option("allow_print", _l("Allow printing"), "checkbox"),
+            Option("allow_copy", _l("Allow copying text"), "checkbox"),
+            Option("allow_modify", _l("Allow changes"), "checkbox"),
+            Option("current_password", _l("Current password, if it has one"), "password"),
+        ),
+    ),
+    Tool(
+        "unlock",
+        "unlock",
+        _l("Remove a password"),
+        _l("Unlock a PDF you have the password for."),
+        "unlock",
+        password=False,
+        options=(Option("password", _l("Password"), "password"),),
+    ),
+    Tool(
+        "metadata",
+        "metadata/edit",
+        _l("Title and author"),
+        _l("See and change title, author, subject and keywords."),
+        "metadata",
+        result="metadata",
+        action=_l("Save details"),
+        options=(
+            Option("title", _l("Title")),
+            Option("author", _l("Author")),
+            Option("subject", _l("Subject")),
+            Option("keywords", _l("Keywords")),
+        ),
+    ),
+    Tool(
+        "strip-metadata",
+        "metadata/strip",
+        _l("Remove metadata"),
+        _l("Delete hidden details like author and software."),
+        "strip",
+    ),
+    Tool(
+        "images-to-pdf",
+        "images-to-pdf",
+        _l("Images to PDF"),
+        _l("Turn photos and scans into one PDF."),
+        "images",
+        field="files",
+        multiple=True,
+        accept=IMAGE_ACCEPT,
+        password=False,
+        options=(
+            Option(
+                "page_size",
+                _l("Page size"),
+                "select",
+                (
+                    ("fit", _l("Same as each image")),
+                    ("a4", "A4"),
+                    ("letter", "Letter"),
+                ),
+            ),
+        ),
+    ),
+    Tool(
+        "pdf-to-images",
+        "pdf-to-images",
+        _l("PDF to images"),
+        _l("Save pages as PNG or JPEG pictures."),
+        "topng",
+        options=(
+            Option("format", _l("Format"), "select", (("png", "PNG"), ("jpeg", "JPEG"))),
+            Option("dpi", _l("Resolution (DPI)"), "number"),
+            Option("pages", _l("Pages"), help=PAGES_HELP),
+        ),
+    ),
+)
+FINISHING: tuple[Tool, ...] = (
+    Tool(
+        "crop",
+        "crop",
+        _l("Crop pages"),
+        _l("Cut away margins, or trim white space automatically."),
+        "crop",
+        options=(
+            Option(
+                "mode",
+                _l("How to crop"),
+                "select",
+                (("margins", _l("Cut away margins")), ("auto", _l("Trim white margins"))),
+            ),
+            *(
+                Option(edge, label, "number", help=_l("A fraction of the page, e.g. 0.05"))
+                for edge, label in (
+                    ("left", _l("Left")),
+                    ("right", _l("Right")),
+                    ("top", _l("Top")),
+                    ("bottom", _l("Bottom")),
+                )
+            ),
+            Option("pages", _l("Pages"), help=PAGES_HELP, placeholder="1-3,5"),
+        ),
+    ),
+    Tool(
+        "flatten",
+        "flatten",
+        _l("Flatten"),
+        _l("Burn form fields and comments into the pages, as they print."),
+        "flatten",
+    ),
+    Tool(
+        "repair",
+        "repair",
+        _l("Repair"),
+        _l("Rebuild a damaged PDF so it opens again."),
+        "repair",
+    ),
+)
+STAMP_ACCEPT = ".png,.jpg,.jpeg,image/png,image/jpeg"
+FRACTION_HELP = _l("A fraction of the page, from 0 to 1: 0.5 is the middle.")
+ADDING: tuple[Tool, ...] = (
+    Tool(
+        "sign",
+        "sign",
+        _l("Sign"),
+        _l("Put your signature on a page: type your name or use a picture of it."),
+        "sign",
+        options=(
+            Option("text", _l("Type your name")),
+            Option(
+                "image",
+                _l("Or choose a picture of your signature"),
+                "file",
+                help=_l("A PNG with a transparent background looks best."),
+                accept=STAMP_ACCEPT,
+            ),
+            Option("page", _l("Page"), "number", help=_l("Empty means the last page.")),
+            Option("x", _l("Distance from the left"), "number", help=FRACTION_HELP),
+            Option("y", _l("Distance from the top"), "number", help=FRACTION_HELP),
+            Option("width", _l("Width"), "number", help=FRACTION_HELP),
+        ),
+    ),
+    Tool(
+        "forms",
+        "forms/fill",
+        _l("Fill in a form"),
+        _l("Type into a PDF form’s fields and save it."),
+        "forms",
+        result="form",
+        action=_l("Save the filled form"),
+        options=(
+            Option(
+                "flatten",
+                _l("Make the answers part of the page (they can no longer be changed)"),
+                "checkbox",
+            ),
+        ),
+    ),
+    Tool(
+        "page-numbers",
+        "page-numbers",
+        _l("Page numbers"),
+        _l("Number the pages, in any language."),
+        "numbers",
+        options=(
+            Option(
+                "position",
+                _l("Where"),
+                "select",
+                (
+                    ("bottom-center", _l("Bottom, in the middle")),
+                    ("bottom-left", _l("Bottom left")),
+                    ("bottom-right", _l("Bottom right")),
+                    ("top-center", _l("Top, in the middle")),
+                    ("top-left", _l("Top left")),
+                    ("top-right", _l("Top right")),
+                ),
+            ),
+            Option(
+                "format",
+                _l("Text"),
+                help=_l("{n} is replaced by the page number and {total} by the last number."),
+            ),
+            Option("start", _l("First number"), "number"),
+            Option("size", _l("Text size (points)"), "number"),
+            Option("pages", _l("Pages"), help=PAGES_HELP, placeholder="2-"),
+        ),
+    ),
+    Tool(
+        "watermark",
+        "watermark",
+        _l("Watermark"),
+        _l("Stamp text or a picture across the pages."),
+        "watermark",
+        options=(
+            Option("text", _l("Text"), placeholder="CONFIDENTIAL"),
+            Option("image", _l("Or choose a picture"), "file", accept=STAMP_ACCEPT),
+            Option("opacity", _l("Opacity"), "number", help=_l("From 0 (invisible) to 1 (solid).")),
+            Option("angle", _l("Angle (degrees)"), "number"),
+            Option(
+                "layer",
+                _l("Layer"),
+                "select",
+                (("over", _l("Over the page")), ("under", _l("Behind text and pictures"))),
+            ),
+            Option("pages", _l("Pages"), help=PAGES_HELP),
+        ),
+    ),
+    Tool(
+        "redact",
+        "redact",
+        _l("Redact"),
+        _l("Remove words for good. Pages with a redaction become pictures."),
+        "redact",
+        action=_l("Remove for good"),
+        options=(
+            Option(
+                "text",
+                _l("Words to remove"),
+                help=_l(
+                    "Every place they appear, in any case. Those pages become pictures: their"
+                    " text can no longer be selected or searched."
+                ),
+            ),
+            Option("dpi", _l("Picture resolution (DPI)"), "number"),
+        ),
+    ),
+)
+TOOLS = TOOLS + ADDING + FINISHING

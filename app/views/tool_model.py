@@ -1,0 +1,97 @@
+"""What a tool page is made of: the tool, its options, and an option as the page shows it.
+
+Defaults, limits, choices and "required" are not written here: :meth:`Tool.shown`
+reads them from the operation's declaration, so the page and the API agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PDF_ACCEPT = ".pdf,application/pdf"
+IMAGE_ACCEPT = ".jpg,.jpeg,.png,.tif,.tiff,.webp,image/jpeg,image/png,image/tiff,image/webp"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A field of the tool's operation as the page shows it (label, help, choice labels)."""
+
+    name: str
+    label: object
+    kind: str = "text"  # text, number, password, select, checkbox
+    choices: tuple[tuple[str, object], ...] = ()  # labels for the field's values
+    help: object = ""
+    placeholder: str = ""
+    #: Shown only while another option has this value, e.g. ("mode", "every").
+    shown_when: tuple[str, str] | None = None
+    accept: str = ""  # a "file" option: what the chooser offers
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An option with what the operation declares: what the template renders."""
+
+    name: str
+    label: object
+    kind: str
+    choices: tuple[tuple[str, object], ...]
+    default: str
+    help: object
+    required: bool
+    placeholder: str
+    minimum: float | None
+    maximum: float | None
+    step: str = "1"
+    shown_when: tuple[str, str] | None = None
+    accept: str = ""
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Tool:
+    slug: str
+    operation: str
+    title: object
+    summary: object
+    icon: str
+    field: str = "file"
+    multiple: bool = False
+    accept: str = PDF_ACCEPT
+    options: tuple[Option, ...] = ()
+    password: bool = True  # offer "password, if the PDF is protected"
+    result: str = "file"  # file, metadata, or form (the fields are listed to fill in)
+    #: The run button's words where the title does not say the action.
+    action: object = None
+
+    def shown(self) -> list[Shown]:
+        from app.api.declare import find
+
+        operation = find(self.operation)
+        shown = []
+        for opt in self.options:
+            declared = operation.field(opt.name)
+            labels = dict(opt.choices)
+            choices = tuple((v, labels.get(v, v)) for v in declared.enum) if declared.enum else ()
+            shown.append(
+                Shown(
+                    name=opt.name,
+                    label=opt.label,
+                    kind=opt.kind,
+                    choices=choices,
+                    default=_text(declared.default),
+                    help=opt.help,
+                    required=declared.required,
+                    placeholder=opt.placeholder,
+                    minimum=declared.minimum,
+                    maximum=declared.maximum,
+                    step="any" if declared.kind == "number" else "1",
+                    shown_when=opt.shown_when,
+                    accept=opt.accept,
+                )
+            )
+        return shown
