@@ -47,6 +47,8 @@ class Case:
     keeps_xmp: bool = True
     extra: dict = field(default_factory=dict)
     draws_annotations: bool = False
+    #: The first page becomes a picture (redaction): its fields and comments go with it.
+    redacts_first_page: bool = False
 
 
 OPERATIONS = [
@@ -65,6 +67,17 @@ OPERATIONS = [
     # Flatten means to turn annotations and fields into page content; the rest stays.
     Case("flatten", lambda n: {}, lambda n: list(range(n)), draws_annotations=True),
     Case("repair", lambda n: {}, lambda n: list(range(n))),
+    Case("page-numbers", lambda n: {"format": "{n} / {total}"}, lambda n: list(range(n))),
+    Case("watermark", lambda n: {"text": "Fidelity 保真"}, lambda n: list(range(n))),
+    Case("watermark", lambda n: {"text": "Under", "layer": "under"}, lambda n: list(range(n))),
+    Case("sign", lambda n: {"text": "Ada Lovelace"}, lambda n: list(range(n))),
+    Case("forms/fill", lambda n: {"values": "{}"}, lambda n: list(range(n))),
+    Case(
+        "redact",
+        lambda n: {"areas": '[{"page": 1, "x": 0.1, "y": 0.1, "width": 0.2, "height": 0.1}]'},
+        lambda n: list(range(n)),
+        redacts_first_page=True,
+    ),
 ]
 
 
@@ -151,6 +164,11 @@ def _compare(case: Case, before_data: bytes, after_data: bytes, kept: list[int])
         assert _outline_titles(after) == _outline_titles(before)
         if case.draws_annotations:
             assert not _fields(after)
+            return
+        if case.redacts_first_page:
+            assert set(_fields(after)) <= set(_fields(before))
+            assert [_annots(p) for p in after.pages[1:]] == [_annots(p) for p in before.pages[1:]]
+            assert set(_annots(after.pages[0])) <= {"/Link"}
             return
         assert _fields(after) == _fields(before)
         assert _dests(after) == _dests(before)
