@@ -4,7 +4,9 @@
 2. Split a 1,000-page PDF into single pages.
 3. Peak memory (VmHWM) of the Sheaf server while 8 clients upload 100 MB each at
    once: uploads must stream to disk, so the peak should stay far below 800 MB.
-4. With ``--all``: the in-place page jobs on 2,340 pages against qpdf and the memory
+4. Page numbers and a text watermark on the 1,000 pages against ``qpdf --overlay``
+   (``stamps.py``).
+5. With ``--all``: the in-place page jobs on 2,340 pages against qpdf and the memory
    under hostile inputs, from ``page_ops.py``.
 
 Prints times and ratios (Sheaf / reference); run with
@@ -181,6 +183,9 @@ def main() -> None:
                     print(f"  {name:10s} {seconds:7.2f} s")
                 print(f"  ratio Sheaf / qpdf   {r['Sheaf API'] / r['qpdf CLI']:6.2f}")
                 print(f"  ratio Sheaf / pypdf  {r['Sheaf API'] / r['pypdf']:6.2f}")
+            import stamps
+
+            stamps.measure(sheaf, big, work, args.runs)
         finally:
             sheaf.stop()
         # A fresh server, so the peak is the uploads' and not the merges' above.
