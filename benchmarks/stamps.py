@@ -75,6 +75,7 @@ def measure(sheaf: Sheaf, big: Path, work: Path, runs: int) -> None:
     print(f"stamps on 1,000 pages (median of {runs}):")
     print(f"  qpdf --overlay   {reference:7.2f} s")
     for label, (op, form) in jobs.items():
+
         def run(op: str = op, form: dict = form) -> None:
             sheaf_stamp(sheaf, big, op, form, work / "s.pdf")
 
