@@ -43,6 +43,8 @@ class Settings:
     password: str | None = None
     #: Host header values we answer to; ``("*",)`` answers any host.
     allowed_hosts: tuple[str, ...] = ("*",)
+    #: Desktop: the person's data folder (a remembered signature); None in server mode.
+    data_dir: Path | None = None
     #: Where the process's private scratch folder is made (app.api.workspace).
     temp_root: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
     limits: Limits = field(default_factory=Limits)

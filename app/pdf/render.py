@@ -149,18 +149,27 @@ def thumbnails(source: Source, job: Job, *, width: int = 160) -> dict[str, Any]:
     return {"pages": pages, "count": len(pages)}
 
 
-def preview(source: Source, job: Job, *, width: int = 96) -> dict[str, Any]:
-    """Page count and the first page as a small PNG, for a chosen file's list entry."""
+def preview(source: Source, job: Job, *, width: int = 96, page: int = 1) -> dict[str, Any]:
+    """Page count and one page (as shown: crop box, rotation) as a PNG ``width`` wide."""
     doc = open_pdf(source, job, decodes=True)
     with doc.pdf:
         count = len(doc.pdf.pages)
-        w_pt = max(float(doc.pdf.pages[0].mediabox[2]) - float(doc.pdf.pages[0].mediabox[0]), 1.0)
+        if not 1 <= page <= count:
+            raise PdfError("page_out_of_range", page=page, count=count)
     with open_rendering(source) as document:
-        image = render_page(document, 0, width / w_pt, job, fit_height=width * THUMBNAIL_TALLEST)
+        index = page - 1
+        with PDFIUM:
+            shown = document[index]
+            w_pt = max(shown.get_width(), 1.0)  # as shown: rotation applied
+            shown.close()
+        image = render_page(
+            document, index, width / w_pt, job, fit_height=width * THUMBNAIL_TALLEST
+        )
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     image.close()
     return {
         "pages": count,
+        "page": page,
         "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
     }

@@ -165,6 +165,7 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         port=port,
         allowed_hosts=(f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"),
         temp_root=dirs.cache,
+        data_dir=dirs.data,
         limits=limits(options),
         idle_timeout=options.idle_timeout,
         request_shutdown=request_shutdown,

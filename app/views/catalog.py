@@ -205,6 +205,7 @@ FINISHING: tuple[Tool, ...] = (
         _l("Crop pages"),
         _l("Cut away margins, or trim white space automatically."),
         "crop",
+        canvas="box",
         options=(
             Option(
                 "mode",
@@ -248,6 +249,7 @@ ADDING: tuple[Tool, ...] = (
         _l("Sign"),
         _l("Put your signature on a page: type your name or use a picture of it."),
         "sign",
+        canvas="place",
         options=(
             Option("text", _l("Type your name")),
             Option(
@@ -285,6 +287,7 @@ ADDING: tuple[Tool, ...] = (
         _l("Page numbers"),
         _l("Number the pages, in any language."),
         "numbers",
+        canvas="stamp",
         options=(
             Option(
                 "position",
@@ -315,6 +318,7 @@ ADDING: tuple[Tool, ...] = (
         _l("Watermark"),
         _l("Stamp text or a picture across the pages."),
         "watermark",
+        canvas="stamp",
         options=(
             Option("text", _l("Text"), placeholder="CONFIDENTIAL"),
             Option("image", _l("Or choose a picture"), "file", accept=STAMP_ACCEPT),
@@ -335,6 +339,7 @@ ADDING: tuple[Tool, ...] = (
         _l("Redact"),
         _l("Remove words for good. Pages with a redaction become pictures."),
         "redact",
+        canvas="boxes",
         action=_l("Remove for good"),
         options=(
             Option(

@@ -67,6 +67,9 @@ class Tool:
     result: str = "file"  # file, metadata, or form (the fields are listed to fill in)
     #: The run button's words where the title does not say the action.
     action: object = None
+    #: A page picture to work on (static/js/pagebox.js): "place" a signature, draw
+    #: one "box" (crop) or many "boxes" (redact), or see a "stamp" before running.
+    canvas: str = ""
 
     def shown(self) -> list[Shown]:
         from app.api.declare import find

@@ -112,15 +112,17 @@ def thumbnails(inputs: Inputs, ctx: Context) -> dict:
 
 @operation(
     "preview",
-    "Page count and a small picture of the first page, for a list of chosen files",
+    "Page count and a picture of one page (the first unless asked), for a list of chosen"
+    " files and for placing things on a page",
     [
         ONE_PDF,
         PASSWORD,
-        Field("width", "integer", "Picture width in pixels.", default=96, minimum=40, maximum=400),
+        Field("width", "integer", "Picture width in pixels.", default=96, minimum=40, maximum=1000),
+        Field("page", "integer", "Which page, from 1.", default=1, minimum=1),
     ],
     (JSON,),
 )
 def preview(inputs: Inputs, ctx: Context) -> dict:
     from app.pdf.render import preview as run
 
-    return run(one(inputs), ctx.job, width=inputs["width"])
+    return run(one(inputs), ctx.job, width=inputs["width"], page=inputs["page"])

@@ -84,6 +84,7 @@
       addButton(msg("remove"), "remove", function () {
         files.splice(i, 1);
         render();
+        form.dispatchEvent(new CustomEvent("sheaf:files", { detail: files.slice() }));
       });
       list.appendChild(li);
     });
@@ -99,6 +100,7 @@
     render();
     if (form.dataset.result === "metadata") { readDetails(); }
     if (fieldsBox) { readFields(); }
+    form.dispatchEvent(new CustomEvent("sheaf:files", { detail: files.slice() }));
   });
 
   if (multiple && window.Sortable) {
@@ -139,6 +141,8 @@
     data.delete(field);
     files.forEach(function (file) { data.append(field, file, file.name); });
     if (fieldsBox && !all) { data.set("values", JSON.stringify(changedValues())); }
+    /* Other scripts of the page (pagebox.js) add what they hold: boxes, a drawing. */
+    if (!all) { (form.sheafExtras || []).forEach(function (add) { add(data); }); }
     if (form.dataset.result === "metadata" && !all) {
       DETAILS.forEach(function (key) {
         var value = data.get(key) || "";
@@ -148,6 +152,8 @@
     }
     return data;
   };
+
+  form.sheafData = function () { return files.length ? formData() : null; };
 
   var ready = function () {
     if (files.length) { return true; }

@@ -1,0 +1,340 @@
+/* A page of the chosen file to work on, for the tools that need one (data-mode):
+ *   place  - sign: move and resize the signature; several places in one go
+ *   box    - crop: drag the part to keep; the margin fields follow
+ *   boxes  - redact: drag a box over each part to remove, on any page
+ *   stamp  - page numbers, watermark: the first page with the stamp, before running
+ * Boxes are kept as fractions of the page as shown, from its top-left corner: what
+ * the API takes. tools.js sends the files; this script adds its part (form.sheafExtras). */
+(function () {
+  "use strict";
+
+  var box = document.getElementById("page-box");
+  var form = document.getElementById("tool-form");
+  if (!box || !form) { return; }
+  var mode = box.dataset.mode;
+  var stage = document.getElementById("page-stage");
+  var image = document.getElementById("page-image");
+  var label = document.getElementById("page-label");
+  var $ = function (id) { return document.getElementById(id); };
+  var field = function (name) { return $("opt-" + name); };
+  var state = { file: null, page: 1, count: 0, boxes: [] };
+  var clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
+  var round = function (v) { return Math.round(v * 1000) / 1000; };
+
+  var withPassword = function (data) {
+    var password = form.querySelector("[name=password]");
+    if (password && password.value) { data.append("password", password.value); }
+    return data;
+  };
+
+  var show = function (file, page) {
+    var data = new FormData();
+    data.append("file", file, file.name || "document.pdf");
+    data.append("width", "800");
+    data.append("page", String(page));
+    return window.Sheaf.post(box.dataset.preview, withPassword(data))
+      .then(function (resp) { return resp.ok ? resp.json() : null; })
+      .then(function (body) {
+        if (!body) { return; }
+        state.count = body.pages;
+        state.page = body.page;
+        image.src = body.image;
+        image.alt = file.name || "";
+        if (label) {
+          label.textContent = box.dataset.msgPage
+            .replace("{n}", String(body.page)).replace("{count}", String(body.pages));
+        }
+        box.hidden = false;
+        draw();
+      });
+  };
+
+  /* -- boxes over the picture --------------------------------------------------------- */
+  var signAspect = 1 / 3; // height / width of the signature, as a fraction of the box
+  var pageAspect = function () {
+    return image.naturalWidth ? image.naturalHeight / image.naturalWidth : 1.414;
+  };
+  var draw = function () {
+    Array.prototype.forEach.call(stage.querySelectorAll(".mark"), function (el) { el.remove(); });
+    state.boxes.forEach(function (b, i) {
+      if (b.page !== state.page) { return; }
+      var el = document.createElement("div");
+      el.className = "mark mark-" + mode;
+      el.style.left = b.x * 100 + "%";
+      el.style.top = b.y * 100 + "%";
+      el.style.width = b.width * 100 + "%";
+      var tall = mode === "place" ? b.width * signAspect / pageAspect() : b.height;
+      el.style.height = tall * 100 + "%";
+      el.dataset.index = String(i);
+      if (mode === "place") {
+        var grip = document.createElement("span");
+        grip.className = "grip";
+        el.appendChild(grip);
+      }
+      if (mode === "boxes" || (mode === "place" && i > 0)) {
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "mark-remove";
+        remove.textContent = "×";
+        remove.setAttribute("aria-label", box.dataset.msgRemove);
+        remove.addEventListener("click", function (e) {
+          e.stopPropagation();
+          state.boxes.splice(i, 1);
+          draw();
+        });
+        el.appendChild(remove);
+      }
+      stage.appendChild(el);
+    });
+  };
+
+  var at = function (e) {
+    var r = image.getBoundingClientRect();
+    return { x: clamp((e.clientX - r.left) / r.width, 0, 1), y: clamp((e.clientY - r.top) / r.height, 0, 1) };
+  };
+
+  /* The first signature mirrors the page/x/y/width fields, both ways. */
+  var toFields = function () {
+    if (mode === "place" && state.boxes.length) {
+      var b = state.boxes[0];
+      field("page").value = String(b.page);
+      field("x").value = String(round(b.x));
+      field("y").value = String(round(b.y));
+      field("width").value = String(round(b.width));
+    } else if (mode === "box" && state.boxes.length) {
+      var c = state.boxes[0];
+      field("mode").value = "margins";
+      field("mode").dispatchEvent(new Event("change"));
+      field("left").value = String(round(c.x));
+      field("top").value = String(round(c.y));
+      field("right").value = String(round(clamp(1 - c.x - c.width, 0, 1)));
+      field("bottom").value = String(round(clamp(1 - c.y - c.height, 0, 1)));
+      field("pages").value = field("pages").value || "";
+    }
+  };
+  var fromFields = function () {
+    if (mode !== "place" || !state.boxes.length) { return; }
+    var b = state.boxes[0];
+    var read = function (name, fallback) {
+      var v = parseFloat(field(name).value);
+      return isNaN(v) ? fallback : v;
+    };
+    b.x = read("x", b.x);
+    b.y = read("y", b.y);
+    b.width = read("width", b.width);
+    var page = parseInt(field("page").value, 10);
+    if (page && page !== b.page && page <= state.count) {
+      b.page = page;
+      show(state.file, page);
+    }
+    draw();
+  };
+  ["x", "y", "width", "page"].forEach(function (name) {
+    if (mode === "place" && field(name)) { field(name).addEventListener("change", fromFields); }
+  });
+
+  var drag = null;
+  stage.addEventListener("pointerdown", function (e) {
+    if (!state.file || e.button > 0 || e.target.classList.contains("mark-remove")) { return; }
+    var p = at(e);
+    var mark = e.target.closest(".mark");
+    e.preventDefault();
+    if (mark && mode === "place") {
+      var b = state.boxes[+mark.dataset.index];
+      drag = { box: b, resize: e.target.classList.contains("grip"), from: p, start: { x: b.x, y: b.y, width: b.width } };
+    } else if (mode === "box" || mode === "boxes") {
+      if (mode === "box") { state.boxes = []; }
+      var fresh = { page: state.page, x: p.x, y: p.y, width: 0, height: 0 };
+      state.boxes.push(fresh);
+      drag = { box: fresh, draw: true, from: p };
+    } else {
+      return;
+    }
+    stage.setPointerCapture(e.pointerId);
+  });
+  stage.addEventListener("pointermove", function (e) {
+    if (!drag) { return; }
+    var p = at(e);
+    var b = drag.box;
+    if (drag.draw) {
+      b.x = Math.min(p.x, drag.from.x);
+      b.y = Math.min(p.y, drag.from.y);
+      b.width = Math.abs(p.x - drag.from.x);
+      b.height = Math.abs(p.y - drag.from.y);
+    } else if (drag.resize) {
+      b.width = clamp(drag.start.width + p.x - drag.from.x, 0.03, 1 - b.x);
+    } else {
+      b.x = clamp(drag.start.x + p.x - drag.from.x, 0, 1 - b.width);
+      var tall = b.width * signAspect / pageAspect();
+      b.y = clamp(drag.start.y + p.y - drag.from.y, 0, Math.max(0, 1 - tall));
+    }
+    draw();
+  });
+  var finish = function () {
+    if (!drag) { return; }
+    var b = drag.box;
+    if (drag.draw && (b.width < 0.005 || b.height < 0.005)) {
+      state.boxes.splice(state.boxes.indexOf(b), 1); // a click, not a box
+    }
+    drag = null;
+    toFields();
+    draw();
+  };
+  stage.addEventListener("pointerup", finish);
+  stage.addEventListener("pointercancel", finish);
+
+  var turn = function (step) {
+    var page = state.page + step;
+    if (state.file && page >= 1 && page <= state.count) { show(state.file, page); }
+  };
+  if ($("page-prev")) { $("page-prev").addEventListener("click", function () { turn(-1); }); }
+  if ($("page-next")) { $("page-next").addEventListener("click", function () { turn(1); }); }
+  if ($("boxes-clear")) {
+    $("boxes-clear").addEventListener("click", function () { state.boxes = []; draw(); });
+  }
+  if ($("place-add")) {
+    $("place-add").addEventListener("click", function () {
+      var last = state.boxes[state.boxes.length - 1] || { x: 0.55, y: 0.8, width: 0.3 };
+      state.boxes.push({ page: state.page, x: clamp(last.x - 0.1, 0, 0.7), y: clamp(last.y - 0.1, 0, 0.9), width: last.width });
+      draw();
+    });
+  }
+
+  /* -- the signature: drawn, typed or a picture ---------------------------------------- */
+  var pad = null;
+  if (mode === "place" && window.SignaturePad && $("pad")) {
+    pad = new window.SignaturePad($("pad"), { penColor: "#142873", minWidth: 1.5, maxWidth: 4 });
+    $("pad-clear").addEventListener("click", function () { pad.clear(); });
+    /* Drawing space = shown size x pixel ratio, or strokes land away from the pen. */
+    var fit = function () {
+      var canvas = $("pad");
+      var ratio = Math.max(window.devicePixelRatio || 1, 1);
+      var strokes = pad.toData();
+      canvas.width = canvas.offsetWidth * ratio;
+      canvas.height = canvas.offsetHeight * ratio;
+      canvas.getContext("2d").scale(ratio, ratio);
+      pad.clear();
+      pad.fromData(strokes);
+    };
+    window.addEventListener("resize", fit);
+    fit();
+  }
+  var drawing = function () {
+    if (!pad || pad.isEmpty()) { return null; }
+    var url = pad.toDataURL("image/png");
+    var bytes = atob(url.split(",")[1]);
+    var buffer = new Uint8Array(bytes.length);
+    for (var i = 0; i < bytes.length; i++) { buffer[i] = bytes.charCodeAt(i); }
+    return new Blob([buffer], { type: "image/png" });
+  };
+  /* Desktop: one signature may be kept on this computer, if the person asks. */
+  var saved = $("sign-pad") && $("sign-pad").dataset.saved;
+  var keep = function (method, body) {
+    return fetch(saved, { method: method, body: body, credentials: "same-origin",
+      headers: { "X-CSRF-Token": window.Sheaf.csrfToken } });
+  };
+  var remembered = function () {
+    if (!saved) { return; }
+    fetch(saved, { credentials: "same-origin" })
+      .then(function (resp) { return resp.ok ? resp.blob() : null; })
+      .then(function (blob) {
+        if (!blob) { return; }
+        var reader = new FileReader();
+        reader.onload = function () {
+          var canvas = $("pad");
+          pad.fromDataURL(reader.result, { width: canvas.offsetWidth, height: canvas.offsetHeight });
+          $("pad-remember").checked = true;
+          $("pad-forget").hidden = false;
+        };
+        reader.readAsDataURL(blob);
+      });
+  };
+  if (saved) {
+    $("pad-forget").addEventListener("click", function () {
+      keep("DELETE").then(function () {
+        pad.clear();
+        $("pad-remember").checked = false;
+        $("pad-forget").hidden = true;
+      });
+    });
+  }
+  if (pad) { remembered(); }
+  var picture = field("image");
+  if (picture) {
+    picture.addEventListener("change", function () {
+      var file = picture.files[0];
+      if (!file) { return; }
+      var probe = new Image();
+      probe.onload = function () {
+        signAspect = probe.naturalHeight / Math.max(1, probe.naturalWidth);
+        URL.revokeObjectURL(probe.src);
+        draw();
+      };
+      probe.src = URL.createObjectURL(file);
+    });
+  }
+
+  form.sheafExtras = form.sheafExtras || [];
+  form.sheafExtras.push(function (data) {
+    if (mode === "place") {
+      var chosen = picture && picture.files.length;
+      var drawn = drawing();
+      if (!chosen && drawn) { data.set("image", drawn, "signature.png"); }
+      if (saved && drawn && $("pad-remember").checked) {
+        keep("PUT", drawn).then(function () { $("pad-forget").hidden = false; });
+      }
+      if (state.boxes.length > 1) {
+        data.set("placements", JSON.stringify(state.boxes.map(function (b) {
+          return { page: b.page, x: round(b.x), y: round(b.y), width: round(b.width) };
+        })));
+      }
+    } else if (mode === "boxes" && state.boxes.length) {
+      data.set("areas", JSON.stringify(state.boxes.map(function (b) {
+        return { page: b.page, x: round(b.x), y: round(b.y), width: round(b.width), height: round(b.height) };
+      })));
+    }
+  });
+
+  /* -- a stamp shown before it is made ------------------------------------------------- */
+  var timer = null;
+  var stamp = function () {
+    var data = form.sheafData && form.sheafData();
+    if (!data) { return; }
+    data.delete("csrf_token");
+    window.Sheaf.post(form.dataset.endpoint, data)
+      .then(function (resp) { return resp.ok ? resp.blob() : null; })
+      .then(function (made) { if (made) { show(made, 1); } });
+  };
+  if (mode === "stamp") {
+    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(stamp, 600); });
+    form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(stamp, 300); });
+  }
+
+  form.addEventListener("sheaf:files", function (e) {
+    state.file = e.detail[0] || null;
+    state.boxes = [];
+    if (!state.file) { box.hidden = true; return; }
+    if (mode === "stamp") { stamp(); return; }
+    var first = 1;
+    if (mode === "place") {
+      var asked = parseInt(field("page").value, 10);
+      first = asked || 0; // 0: the last page, known after the first answer
+    }
+    var begin = function () {
+      if (mode === "place") {
+        state.boxes = [{ page: state.page, x: parseFloat(field("x").value) || 0.55,
+          y: parseFloat(field("y").value) || 0.8, width: parseFloat(field("width").value) || 0.3 }];
+        toFields();
+      }
+      draw();
+    };
+    if (first) {
+      show(state.file, first).then(begin);
+    } else {
+      show(state.file, 1).then(function () {
+        return state.count > 1 ? show(state.file, state.count) : null;
+      }).then(begin);
+    }
+  });
+  image.addEventListener("load", draw);
+})();

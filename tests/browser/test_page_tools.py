@@ -1,0 +1,167 @@
+"""Tools that work on a picture of a page: placing a signature, drawing crop and redaction
+boxes, seeing a stamp before running. Real Chromium, real Sheaf, results read from the file."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from playwright.sync_api import expect
+
+from support import Sheaf
+
+pytestmark = pytest.mark.browser
+
+FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
+
+
+@pytest.fixture(scope="module")
+def sheaf(tmp_path_factory):
+    s = Sheaf.start(data_dir=tmp_path_factory.mktemp("page-tools"))
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def tool(chromium, sheaf, samples):
+    context = chromium.new_context(accept_downloads=True, locale="en-US")
+    page = context.new_page()
+    page.goto(sheaf.url)
+    page.wait_for_url(f"{sheaf.base}/")
+
+    def open_with(slug: str, sample: str = FOUR):
+        page.goto(f"{sheaf.base}/tools/{slug}", wait_until="load")
+        page.set_input_files("#file-input", str(samples / sample))
+        expect(page.locator("#page-box")).to_be_visible()
+        expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
+        return page
+
+    yield open_with
+    context.close()
+
+
+def _download(page) -> bytes:
+    with page.expect_download() as info:
+        page.click("#run-button")
+    return Path(info.value.path()).read_bytes()
+
+
+def _drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """Drag across the page picture between two points given as fractions of it."""
+    page.locator("#page-stage").scroll_into_view_if_needed()
+    box = page.locator("#page-image").bounding_box()
+    page.mouse.move(box["x"] + start[0] * box["width"], box["y"] + start[1] * box["height"])
+    page.mouse.down()
+    for step in range(1, 6):
+        f = step / 5
+        page.mouse.move(
+            box["x"] + (start[0] + (end[0] - start[0]) * f) * box["width"],
+            box["y"] + (start[1] + (end[1] - start[1]) * f) * box["height"],
+        )
+    page.mouse.up()
+
+
+def test_a_drawn_signature_is_placed_by_dragging_and_lands_there(tool):
+    page = tool("sign")
+    expect(page.locator("#page-label")).to_have_text("Page 4 of 4")  # the last page first
+    page.locator("#pad").scroll_into_view_if_needed()
+    pad = page.locator("#pad").bounding_box()
+    page.mouse.move(pad["x"] + 40, pad["y"] + pad["height"] / 2)
+    page.mouse.down()
+    for i in range(1, 30):
+        page.mouse.move(pad["x"] + 40 + i * 15, pad["y"] + pad["height"] / 2 + (i % 5) * 6)
+    page.mouse.up()
+    mark = page.locator(".mark-place").first
+    expect(mark).to_be_visible()
+    # Drag the signature from its default place (x 0.55, y 0.8) up and left by 0.3 / 0.5.
+    _drag(page, (0.7, 0.82), (0.4, 0.32))
+    x, y = float(page.input_value("#opt-x")), float(page.input_value("#opt-y"))
+    assert abs(x - 0.25) < 0.02 and abs(y - 0.3) < 0.02, (x, y)
+    data = _download(page)
+    rendered = pdfium.PdfDocument(io.BytesIO(data))[3].render(scale=1).to_pil().convert("RGB")
+    w, h = rendered.size
+    region = rendered.crop((int(x * w), int(y * h), int((x + 0.3) * w), int((y + 0.1) * h)))
+    ink = [p for p in region.get_flattened_data() if p[2] > p[0] + 30]  # the dark blue pen
+    assert len(ink) > 50, len(ink)
+    with pikepdf.open(io.BytesIO(data)) as pdf:  # other pages untouched
+        assert all(len(p.get_images()) == 0 for p in pdf.pages[:3])
+
+
+def test_a_typed_signature_in_two_places(tool):
+    page = tool("sign")
+    page.fill("#opt-text", "Ada Lovelace")
+    expect(page.locator(".mark-place")).to_have_count(1)  # placed on the last page
+    expect(page.locator("#page-label")).to_have_text("Page 4 of 4")
+    page.click("#place-add")
+    expect(page.locator(".mark-place")).to_have_count(2)
+    data = _download(page)
+    text = pdfium.PdfDocument(io.BytesIO(data))[3].get_textpage().get_text_range()
+    assert text.count("Ada Lovelace") == 2
+
+
+def test_a_crop_box_drawn_on_the_page_sets_the_margins(tool):
+    page = tool("crop")
+    _drag(page, (0.2, 0.1), (0.8, 0.9))
+    margins = {e: float(page.input_value(f"#opt-{e}")) for e in ("left", "top", "right", "bottom")}
+    assert all(
+        abs(v - want) < 0.02 for v, want in zip(margins.values(), (0.2, 0.1, 0.2, 0.1), strict=True)
+    )
+    data = _download(page)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page0 = pdf.pages[0]
+        x0, y0, x1, y1 = (float(v) for v in page0.mediabox)
+        crop = [float(v) for v in page0.cropbox]
+        assert abs(crop[0] - (x0 + margins["left"] * (x1 - x0))) < 0.5
+        assert abs(crop[3] - (y1 - margins["top"] * (y1 - y0))) < 0.5
+
+
+def test_redaction_boxes_on_another_page_remove_that_pages_text(tool):
+    page = tool("redact")
+    page.click("#page-next")
+    expect(page.locator("#page-label")).to_have_text("Page 2 of 4")
+    _drag(page, (0.1, 0.1), (0.9, 0.5))
+    expect(page.locator(".mark-boxes")).to_have_count(1)
+    data = _download(page)
+    texts = [p.get_textpage().get_text_range() for p in pdfium.PdfDocument(io.BytesIO(data))]
+    assert texts[1].strip() == "" and texts[0].strip() and texts[2].strip()
+    expect(page.locator("#result")).to_contain_text("2")  # "These pages are now pictures: 2"
+
+
+def test_page_numbers_show_on_the_preview_before_running(tool):
+    page = tool("page-numbers")
+    first = page.get_attribute("#page-image", "src")
+    page.fill("#opt-size", "40")
+    page.locator("#opt-size").dispatch_event("change")
+    expect(page.locator("#page-image")).not_to_have_attribute("src", first)
+
+
+def test_the_desktop_remembers_a_signature_only_when_asked_and_forgets_it(tool, sheaf):
+    page = tool("sign")
+    expect(page.locator(".mark-place")).to_have_count(1)
+    page.locator("#pad").scroll_into_view_if_needed()
+    pad = page.locator("#pad").bounding_box()
+    page.mouse.move(pad["x"] + 30, pad["y"] + 60)
+    page.mouse.down()
+    page.mouse.move(pad["x"] + 200, pad["y"] + 90, steps=10)
+    page.mouse.up()
+    saved = sheaf.data_dir / "data" / "signature.png"
+    _download(page)
+    assert not saved.exists()  # not asked
+    page.check("#pad-remember")
+    _download(page)
+    deadline = time.monotonic() + 10
+    while not saved.exists() and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # A new visit starts with the saved drawing; Forget removes it from the disk.
+    page = tool("sign")
+    expect(page.locator("#pad-forget")).to_be_visible()
+    expect(page.locator("#pad-remember")).to_be_checked()
+    page.click("#pad-forget")
+    expect(page.locator("#pad-forget")).to_be_hidden()
+    assert not saved.exists()
