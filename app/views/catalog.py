@@ -355,3 +355,14 @@ ADDING: tuple[Tool, ...] = (
     ),
 )
 TOOLS = TOOLS + ADDING + FINISHING
+
+#: The home page's sections, each tool in one of them.
+GROUPS: tuple[tuple[object, tuple[str, ...]], ...] = (
+    (_l("Organise pages"), ("merge", "split", "organize", "rotate", "remove", "extract", "crop")),
+    (
+        _l("Sign and edit"),
+        ("sign", "forms", "page-numbers", "watermark", "redact", "flatten", "metadata"),
+    ),
+    (_l("Convert"), ("images-to-pdf", "pdf-to-images")),
+    (_l("Compress, protect, repair"), ("compress", "protect", "unlock", "strip-metadata", "repair")),
+)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from app.views.catalog import TOOLS
+from app.views.catalog import GROUPS, TOOLS
 
 bp = Blueprint("tools", __name__)
 
@@ -24,7 +24,8 @@ BY_SLUG = {tool.slug: tool for tool in TOOLS}
 
 @bp.app_context_processor
 def tool_list() -> dict:
-    return {"TOOLS": TOOLS}
+    groups = [(title, [BY_SLUG[slug] for slug in slugs]) for title, slugs in GROUPS]
+    return {"TOOLS": TOOLS, "TOOL_GROUPS": groups}
 
 
 @bp.get("/tools/<slug>")

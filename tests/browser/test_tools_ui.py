@@ -292,7 +292,8 @@ def test_chinese_interface_and_errors(chromium, sheaf, samples):
     try:
         p.goto(sheaf.url)
         p.wait_for_url(f"{sheaf.base}/")
-        assert "合并 PDF" in p.locator(".tool-grid").inner_text()
+        assert "合并 PDF" in p.locator("#tool-grid").inner_text()
+        assert "签名和编辑" in p.locator("#tool-grid").inner_text()
         open_tool(p, "删除页面")
         p.set_input_files("#file-input", str(samples / FOUR))
         p.fill("#opt-pages", "9")

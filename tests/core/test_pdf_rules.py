@@ -168,3 +168,12 @@ def test_split_groups_accept_full_width_commas():
     from app.pdf.pages import groups_for
 
     assert groups_for(4, "1-2，3－4", 1) == [[0, 1], [2, 3]]
+
+
+def test_every_tool_is_in_exactly_one_home_page_section(client):
+    from app.views.catalog import GROUPS, TOOLS
+
+    placed = [slug for _, slugs in GROUPS for slug in slugs]
+    assert sorted(placed) == sorted(tool.slug for tool in TOOLS)
+    body = client.get("/").get_data(as_text=True)
+    assert body.count('class="tool-grid"') == len(GROUPS)
