@@ -364,5 +364,8 @@ GROUPS: tuple[tuple[object, tuple[str, ...]], ...] = (
         ("sign", "forms", "page-numbers", "watermark", "redact", "flatten", "metadata"),
     ),
     (_l("Convert"), ("images-to-pdf", "pdf-to-images")),
-    (_l("Compress, protect, repair"), ("compress", "protect", "unlock", "strip-metadata", "repair")),
+    (
+        _l("Compress, protect, repair"),
+        ("compress", "protect", "unlock", "strip-metadata", "repair"),
+    ),
 )
