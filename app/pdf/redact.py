@@ -98,7 +98,7 @@ def redact(
     needle = text.strip()
     if not areas and not needle:
         raise PdfError("bad_option", option="text", reason=N_("give a text or areas to redact"))
-    doc = open_pdf(source, job)
+    doc = open_pdf(source, job, decodes=True)  # pages are rendered: their streams measured first
     with doc.pdf:
         pdf = doc.pdf
         count = len(pdf.pages)

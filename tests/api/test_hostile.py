@@ -143,3 +143,29 @@ def test_output_limits_in_a_small_server(tmp_path: Path, samples):
         assert post("split", {"mode": "every", "every": "2"}).status_code == 200
     finally:
         sheaf.stop()
+
+
+ADDING = {
+    "page-numbers": {},
+    "watermark": {"text": "机密"},
+    "sign": {"text": "Ada"},
+    "forms": {},
+    "forms/fill": {"values": "{}"},
+}
+AREA = '[{"page": 1, "x": 0.1, "y": 0.1, "width": 0.2, "height": 0.1}]'
+
+
+@pytest.mark.parametrize("op", sorted(ADDING))
+def test_stamps_signatures_and_forms_pass_a_bomb_through_undecoded(api, bomb, op):
+    r = api(op, [("file", ("bomb.pdf", io.BytesIO(bomb), "application/pdf"))], ADDING[op])
+    assert r.status_code == 200, r.text[:300]
+    assert len(r.content) < 2 * len(bomb)
+
+
+def test_redaction_measures_a_bomb_before_rendering_it_and_refuses_a_huge_page(api, bomb):
+    r = api(
+        "redact", [("file", ("bomb.pdf", io.BytesIO(bomb), "application/pdf"))], {"areas": AREA}
+    )
+    _err(r, 422, "stream_too_large")
+    page = ("file", ("poster.pdf", io.BytesIO(huge_page()), "application/pdf"))
+    _err(api("redact", [page], {"areas": AREA, "dpi": "300"}), 422, "render_too_large")

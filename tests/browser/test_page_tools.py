@@ -165,3 +165,27 @@ def test_the_desktop_remembers_a_signature_only_when_asked_and_forgets_it(tool, 
     page.click("#pad-forget")
     expect(page.locator("#pad-forget")).to_be_hidden()
     assert not saved.exists()
+
+
+def test_a_form_is_filled_as_a_real_form(chromium, sheaf, samples):
+    context = chromium.new_context(accept_downloads=True, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/forms", wait_until="load")
+        page.set_input_files(
+            "#file-input", str(samples / "012-libreoffice-form/libreoffice-form.pdf")
+        )
+        expect(page.locator("#form-fields input[type=radio]")).to_have_count(2)
+        expect(page.locator("#ff-0")).to_have_value("Alice")  # current values shown
+        page.check("#form-fields input[type=radio][value='2']")
+        page.check("#form-fields input[type=checkbox] >> nth=0")
+        page.fill("#ff-1", "王")
+        data = _download(page)
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            values = {f.fully_qualified_name: f.value for f in pdf.acroform.fields}
+        assert str(values["Last Name"]) == "王" and str(values["gdpr"]) == "/Yes"
+        assert str(values["female"]) == "/2" and str(values["First Name"]) == "Alice"
+    finally:
+        context.close()

@@ -218,7 +218,29 @@
       el.checked = !!f.value;
       box.appendChild(el);
       box.appendChild(label);
-    } else if (f.type === "radio" || f.type === "choice") {
+    } else if (f.type === "radio") {
+      /* A radio group is a group of radio buttons, the value held on the fieldset. */
+      el = document.createElement("fieldset");
+      var legend = document.createElement("legend");
+      legend.textContent = label.textContent;
+      el.appendChild(legend);
+      el.value = f.value || "";
+      f.options.forEach(function (value, n) {
+        var choice = document.createElement("label");
+        var radio = document.createElement("input");
+        radio.type = "radio";
+        radio.name = "ff-radio-" + i;
+        radio.id = id + "-" + n;
+        radio.value = value;
+        radio.checked = value === f.value;
+        radio.disabled = f.read_only;
+        radio.addEventListener("change", function () { el.value = value; });
+        choice.appendChild(radio);
+        choice.appendChild(document.createTextNode(" " + value));
+        el.appendChild(choice);
+      });
+      box.appendChild(el);
+    } else if (f.type === "choice") {
       el = document.createElement("select");
       [""].concat(f.options).forEach(function (value) {
         var o = document.createElement("option");
