@@ -1,7 +1,8 @@
 """Who is asking: one policy per mode (launch token, password, sign-in proxy, open).
 
 Desktop: the per-launch token, as a ``Bearer`` header, as ``?token=`` once
-(exchanged for an HttpOnly, SameSite=Strict cookie), or as that cookie.
+(exchanged for an HttpOnly, SameSite=Strict cookie), or as that cookie; or a
+single-use ``?ticket=`` (:mod:`app.tickets`) where the browser is sandboxed.
 Server: open, a shared password (login page and an expiring session cookie
 from :mod:`app.sessions`, or ``Bearer``; wrong passwords are slowed down per
 address by :mod:`app.throttle`), or a sign-in proxy's user header believed
@@ -149,7 +150,10 @@ class DesktopToken(Policy):
         if request.endpoint in PUBLIC_ENDPOINTS:
             return None
         if "token" in request.args and request.method == "GET":
-            return _exchange_token(request.args["token"])
+            return _exchange_token(keys().check_bearer(settings(), request.args["token"]))
+        if "ticket" in request.args and request.method == "GET":
+            tickets = current_app.extensions[f"{SLUG}.tickets"]
+            return _exchange_token(tickets.redeem(request.args["ticket"]))
         if g.auth:
             return None
         return error_response(
@@ -226,14 +230,14 @@ def _authenticate() -> Response | None:
     return current_app.extensions[f"{SLUG}.policy"].authenticate()
 
 
-def _exchange_token(presented: str) -> Response:
-    """Trade the launch token for a cookie, then get the token out of the address bar.
+def _exchange_token(valid: bool) -> Response:
+    """Trade the launch token (or a ticket) for a cookie, then get it out of the address bar.
 
     A 302 would lose the cookie: SameSite=Strict cookies are withheld from a
     redirect chain that started on another site (the browser opened a local
     file). A page that refreshes to the clean URL is a same-site navigation.
     """
-    if not keys().check_bearer(settings(), presented):
+    if not valid:
         return error_response(
             401,
             "unauthorized",
@@ -241,6 +245,7 @@ def _exchange_token(presented: str) -> Response:
         )
     args = request.args.to_dict(flat=False)
     args.pop("token", None)
+    args.pop("ticket", None)
     target = request.path
     if args:
         from urllib.parse import urlencode
@@ -278,6 +283,10 @@ def _renew_session(resp: Response) -> Response:
 def init_app(app: Flask, s: Settings) -> None:
     app.extensions[f"{SLUG}.keys"] = Keys(s)
     app.extensions[f"{SLUG}.throttle"] = Throttle()
+    if s.desktop:
+        from app.tickets import Tickets
+
+        app.extensions[f"{SLUG}.tickets"] = Tickets()
     app.extensions[f"{SLUG}.policy"] = policy_for(s)
     app.before_request(_authenticate)
     app.after_request(_renew_session)

@@ -1,4 +1,6 @@
-"""Platform icons from the one source image, ``build_scripts/assets/sheaf-icon.png``."""
+"""Platform icons from the one source image, ``app/static/img/sheaf-icon.png``.
+
+The same image ships inside Sheaf, for the Linux menu entry (``--install``)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-SOURCE = Path(__file__).resolve().parent / "assets" / "sheaf-icon.png"
+SOURCE = Path(__file__).resolve().parent.parent / "app" / "static" / "img" / "sheaf-icon.png"
 ICO_SIZES = [(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)]
 
 

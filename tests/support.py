@@ -56,9 +56,17 @@ def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def browser_env(log: Path) -> dict[str, str]:
-    """Make ``webbrowser`` run a script that records the URL it was asked to open."""
-    return {"BROWSER": f"{sys.executable} {RECORD_BROWSER} %s", "SHEAF_TEST_BROWSER_LOG": str(log)}
+def browser_env(log: Path, home: Path | None = None) -> dict[str, str]:
+    """Make ``webbrowser`` run a script that records the URL it was asked to open.
+
+    ``HOME`` is the log's folder unless given: a data folder beside the log is then a
+    visible part of the home folder, where even a sandboxed browser reads Sheaf's
+    redirect file (app.runtime.browser)."""
+    return {
+        "BROWSER": f"{sys.executable} {RECORD_BROWSER} %s",
+        "SHEAF_TEST_BROWSER_LOG": str(log),
+        "HOME": str(home or log.parent),
+    }
 
 
 @dataclass

@@ -75,7 +75,7 @@ def file_response(out: FileOut) -> Response:
     return resp
 
 
-def _job(s: object) -> Job:
+def job_for(s: object) -> Job:
     environ = request.environ
     client_gone = environ.get("waitress.client_disconnected") or (lambda: False)
     stopping = s.stopping  # type: ignore[attr-defined]
@@ -155,7 +155,7 @@ def _view(op: Operation) -> Callable[[], Response]:
         workspace = Workspace()
         try:
             inputs = read(op.fields, workspace, s.limits.max_files)
-            result = op.handler(inputs, Context(workspace, _job(s)))
+            result = op.handler(inputs, Context(workspace, job_for(s)))
             resp = file_response(result) if isinstance(result, FileOut) else jsonify(result)
         except HTTPException:
             workspace.cleanup()

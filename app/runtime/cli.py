@@ -54,6 +54,10 @@ class Options:
     cookie_secure: bool = False
     hsts: bool = False
     healthcheck: bool = False
+    #: Desktop: files to open (what "Open with" and drag-onto-icon pass), as given.
+    files: tuple[str, ...] = ()
+    #: "install" or "uninstall" the applications-menu entry (Linux), then exit.
+    menu_entry: str | None = None
     #: Things worth a warning in the log once logging is set up.
     warnings: tuple[str, ...] = ()
 
@@ -109,6 +113,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds to let requests in flight finish when stopping (default 8)",
     )
     p.add_argument("--threads", type=int, help="worker threads (env SHEAF_THREADS; default 4/8)")
+    entry = p.add_mutually_exclusive_group()
+    entry.add_argument(
+        "--install",
+        action="store_true",
+        help="add Sheaf to this user's applications menu and 'Open with' (Linux), then exit",
+    )
+    entry.add_argument(
+        "--uninstall",
+        action="store_true",
+        help="remove exactly what --install added, then exit",
+    )
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="PDFs or images to open in Sheaf (desktop; handed to a running Sheaf if any)",
+    )
     return p
 
 
@@ -180,6 +201,12 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Options:
     env = os.environ if env is None else env
+    if argv is None:
+        import sys
+
+        argv = sys.argv[1:]
+    # Older macOS passes a process serial number when Finder starts an app: not a file.
+    argv = [a for a in argv if not a.startswith("-psn_")]
     args = build_parser().parse_args(argv)
     server = bool(args.server)
 
@@ -211,6 +238,8 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     else:
         allowed = ()  # computed from the bound port
         password = None
+    if server and args.files:
+        raise UsageError("files are opened by the desktop Sheaf; server mode takes uploads")
     if not server and args.host and args.host not in ("127.0.0.1", "localhost", "::1"):
         raise UsageError("desktop mode only listens on this computer; use --server to serve others")
     proxy_headers = _split(env.get("SHEAF_TRUSTED_PROXY_HEADERS"))
@@ -251,5 +280,7 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         session_max_hours=float(_env_number(env, "SHEAF_SESSION_MAX_HOURS", float) or 12),
         cookie_secure=_flag(env, "SHEAF_COOKIE_SECURE"),
         hsts=_flag(env, "SHEAF_HSTS"),
+        files=tuple(args.files),
+        menu_entry="install" if args.install else "uninstall" if args.uninstall else None,
         warnings=tuple(warnings),
     )

@@ -112,12 +112,36 @@ def _alive(pid: int) -> bool:
     return True
 
 
+#: Talks to 127.0.0.1 directly: a proxy in the environment (even a dead one) is
+#: never asked to reach this computer's own Sheaf.
+_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _answers(record: Record, timeout: float = 2.0) -> bool:
     try:
-        with urllib.request.urlopen(f"{record.url}/healthz", timeout=timeout) as resp:  # noqa: S310
+        with _LOCAL.open(f"{record.url}/healthz", timeout=timeout) as resp:
             return resp.status == 200
     except OSError:
         return False
+
+
+def hand_over(record: Record, paths: list[str], cwd: str, timeout: float = 10.0) -> str | None:
+    """Give files to the running Sheaf (with its launch token); returns a single-use
+    ticket for opening the browser there, or None if it did not take them."""
+    body = json.dumps({"paths": paths, "cwd": cwd}).encode()
+    req = urllib.request.Request(  # noqa: S310 - our own http://127.0.0.1 address
+        f"{record.url}/opened",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {record.token}", "Content-Type": "application/json"},
+    )
+    try:
+        with _LOCAL.open(req, timeout=timeout) as resp:
+            answer = json.loads(resp.read() or b"{}")
+    except (OSError, ValueError):
+        return None
+    ticket = answer.get("ticket")
+    return ticket if isinstance(ticket, str) else None
 
 
 def wait_for_running(folder: Path, deadline: float) -> Record | None:

@@ -41,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.runtime.health import probe
 
         return probe(options.health_port, options.port)
+    if options.menu_entry:
+        return _menu_entry(options.menu_entry)
     try:
         if options.server:
             from app.runtime.server_mode import run_server
@@ -52,6 +54,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if logging.getLogger().handlers:  # the file log, once it exists
             log.error("%s", exc)
         return EXIT_FAILED
+
+
+def _menu_entry(action: str) -> int:
+    if not sys.platform.startswith("linux"):
+        console.say(f"--{action} is for Linux; Windows and macOS have installers.", err=True)
+        return EXIT_USAGE
+    from app.runtime import menu_entry
+
+    try:
+        done = menu_entry.install() if action == "install" else menu_entry.uninstall()
+    except OSError as exc:
+        console.say(f"{SLUG}: could not {action}: {exc}", err=True)
+        return EXIT_FAILED
+    verb = "added" if action == "install" else "removed"
+    console.say(f"{NAME}: {verb} {len(done)} file(s) under {menu_entry.data_home()}")
+    return EXIT_OK
 
 
 def install_signal_handlers(stop: Callable[[], None]) -> None:
@@ -116,6 +134,9 @@ def run_desktop(options: Options, has_console: bool) -> int:
     lock = instance.InstanceLock(dirs.data)
     if not lock.acquire():
         return _reuse_running(options, dirs)
+    # A record left by a process that died names its port and token: gone before
+    # anyone can read it, while this process starts.
+    instance.remove_record(dirs.data)
     try:
         return _serve_desktop(options, dirs)
     finally:
@@ -134,9 +155,14 @@ def _reuse_running(options: Options, dirs: Dirs) -> int:
             f"Another {NAME} is starting or stuck (folder {dirs.data}); please try again."
         )
     log.info("already running as pid %d; reusing it", record.pid)
+    # Hand over the files (maybe none): the answer carries a ticket for the browser.
+    ticket = instance.hand_over(record, list(options.files), os.getcwd())
+    if ticket is None and options.files:
+        raise StartupError(f"{NAME} is running but did not take the files; please try again.")
     console.say(f"{NAME} is already running at {record.login_url}")
     if options.open_browser:
-        open_browser(dirs.data, record.login_url)
+        page = f"{record.url}/opened" if options.files else record.url + "/"
+        open_browser(dirs.data, page, record.token, lambda: ticket or "")
     return EXIT_OK
 
 
@@ -171,6 +197,8 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         request_shutdown=request_shutdown,
     )
     app = create_app(settings)
+    if options.files:
+        app.extensions[f"{SLUG}.opened"].add(list(options.files))
     server = Server(
         app,
         sock,
@@ -198,8 +226,10 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         import threading
 
         # Some openers wait for the browser to exit; serving must not wait with them.
+        page = f"{record.url}/opened" if options.files else record.url + "/"
+        tickets = app.extensions[f"{SLUG}.tickets"]
         threading.Thread(
-            target=open_browser, args=(dirs.data, record.login_url), daemon=True
+            target=open_browser, args=(dirs.data, page, token, tickets.issue), daemon=True
         ).start()
     return serve_until_stopped(server, app)
 

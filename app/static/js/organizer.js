@@ -181,12 +181,14 @@
     }, function () { runButton.disabled = true; });  // no pages shown: nothing to download
   };
 
-  ui.dropzone(function (chosen) {
+  var choose = function (chosen) {
     if (!chosen.length) { return; }
     file = chosen[0];
     document.getElementById("doc-name").textContent = file.name;
     loadPages();
-  });
+  };
+  ui.dropzone(choose);
+  ui.openedFiles(choose);
   password.addEventListener("keydown", function (e) {
     if (e.key === "Enter") { e.preventDefault(); loadPages(); }
   });
@@ -227,6 +229,10 @@
     var data = withFile();
     data.append("order", kept.map(function (li) { return li.dataset.page; }).join(","));
     data.append("rotations", kept.map(function (li) { return li.dataset.turn; }).join(","));
-    ui.send(root.dataset.organize, data, true, function (xhr) { ui.deliver(xhr, ""); });
+    ui.send(root.dataset.organize, data, true, function (xhr) {
+      ui.deliver(xhr, "");
+      var link = document.getElementById("download-link");
+      ui.offerSave(file, xhr.response, link ? link.download : "");
+    });
   });
 })();

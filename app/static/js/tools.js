@@ -92,7 +92,7 @@
     if (hint) { hint.hidden = files.length < 2; }
   };
 
-  var input = ui.dropzone(function (chosen) {
+  var chooseFiles = function (chosen) {
     ui.showError("");
     Array.prototype.forEach.call(chosen, function (file) {
       if (multiple) { files.push(file); } else { files = [file]; }
@@ -101,7 +101,9 @@
     if (form.dataset.result === "metadata") { readDetails(); }
     if (fieldsBox) { readFields(); }
     form.dispatchEvent(new CustomEvent("sheaf:files", { detail: files.slice() }));
-  });
+  };
+  var input = ui.dropzone(chooseFiles);
+  ui.openedFiles(chooseFiles);
 
   if (multiple && window.Sortable) {
     window.Sortable.create(list, {
@@ -185,6 +187,8 @@
         note += " " + msg("redacted").replace("{pages}", facts.pages.join(", "));
       }
       ui.deliver(xhr, note);
+      var link = document.getElementById("download-link");
+      if (files.length === 1) { ui.offerSave(files[0], xhr.response, link ? link.download : ""); }
     });
   });
 

@@ -164,7 +164,61 @@
       return input;
     };
 
-    return { msg: msg, showError: showError, send: send, deliver: deliver, dropzone: dropzone };
+    /* Desktop: files opened with Sheaf come in by id (?opened=a,b), as if chosen. */
+    var openedFiles = function (onFiles) {
+      var prefix = document.body.dataset.opened;
+      var ids = new URLSearchParams(window.location.search).get("opened");
+      if (!prefix || !ids) { return; }
+      Promise.all(ids.split(",").map(function (id) {
+        return fetch(prefix + "/" + encodeURIComponent(id) + "/file", { credentials: "same-origin" })
+          .then(function (resp) {
+            if (!resp.ok) { return resp.json().then(function (body) { showError(body.message); return null; }); }
+            var name = decodeURIComponent(resp.headers.get("X-Sheaf-Name") || "document.pdf");
+            return resp.blob().then(function (blob) {
+              var file = new File([blob], name, { type: blob.type });
+              file.openedId = id;
+              return file;
+            });
+          });
+      })).then(function (files) {
+        files = files.filter(Boolean);
+        if (files.length) { onFiles(files); }
+      });
+    };
+
+    /* Desktop, for a file opened with Sheaf: save the result beside the original. */
+    var offerSave = function (file, blob, name) {
+      var prefix = document.body.dataset.opened;
+      if (!prefix || !file || !file.openedId) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button secondary";
+      button.id = "save-next";
+      button.textContent = msg("savenext");
+      var said = document.createElement("span");
+      said.id = "saved-next";
+      said.setAttribute("role", "status");
+      button.addEventListener("click", function () {
+        var data = new FormData();
+        data.append("file", blob, name);
+        data.append("name", name);
+        window.Sheaf.post(prefix + "/" + encodeURIComponent(file.openedId) + "/save", data)
+          .then(function (resp) { return resp.json().then(function (body) { return { ok: resp.ok, body: body }; }); })
+          .then(function (answer) {
+            said.textContent = answer.ok
+              ? msg("savednext").replace("{name}", answer.body.name).replace("{folder}", answer.body.folder)
+              : answer.body.message;
+            if (answer.ok) { button.disabled = true; }
+          });
+      });
+      result.appendChild(document.createTextNode(" "));
+      result.appendChild(button);
+      result.appendChild(document.createTextNode(" "));
+      result.appendChild(said);
+    };
+
+    return { msg: msg, showError: showError, send: send, deliver: deliver, dropzone: dropzone,
+             openedFiles: openedFiles, offerSave: offerSave };
   };
 
   window.Sheaf = window.Sheaf || {};
