@@ -132,12 +132,17 @@ def build_onedir(dist: Path, work: Path) -> Path:
     """``dist/Sheaf/``: the executable and its ``_internal`` folder, nothing unpacked at start."""
     shutil.rmtree(work, ignore_errors=True)
     compile_translations()
+    generated = work / "generated"
+    icons.generate(generated)
+    if os_name() == "windows":
+        windows_version_file(generated / "version.txt")
     epoch = source_date_epoch()
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": str(epoch),
         "PYTHONHASHSEED": "0",
         "SHEAF_BUNDLE": "onedir",
+        "SHEAF_GENERATED": str(generated),
     }
     out = run_pyinstaller(work, env)
     target = dist / project().name
@@ -179,14 +184,23 @@ def main(argv: list[str] | None = None) -> Path:
         windows_version_file(generated / "version.txt")
 
     epoch = source_date_epoch()
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0"}
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "PYTHONHASHSEED": "0",
+        "SHEAF_GENERATED": str(generated),
+    }
     out = run_pyinstaller(work, env)
     name = project().name
     if os_name() == "macos":
         app = out / f"{name}.app"
         signing.sign_macos_app(app)
+        # Notarization takes a zip of the app and staples its ticket to the app; the
+        # zip people download is made after that, so it carries the ticket.
+        submission = work / "notarize.zip"
+        deterministic_zip(app, submission, epoch)
+        signing.notarize_macos(submission, app)
         deterministic_zip(app, target, epoch)
-        signing.notarize_macos(target, app)
     else:
         built = out / (f"{name}.exe" if os_name() == "windows" else name)
         shutil.copy2(built, target)
