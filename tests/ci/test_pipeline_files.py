@@ -66,6 +66,7 @@ def test_jenkinsfile_structure():
         "Build executables",
         "Build",
         "Smoke test",
+        "Installer",
         "Test",
         "Docker image",
         "Release",
@@ -87,6 +88,7 @@ def test_jenkinsfile_structure():
     ):
         assert variable in text
     assert "image.py --publish" in text  # tags decided by publish_tags, tested below
+    assert "run('uv run python build_scripts/installer.py')" in text
     assert "not { changeRequest() }" in text  # pull requests push nothing
 
 
