@@ -23,11 +23,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build
 import icons
 import signing
 from project import DIST, ROOT, arch, os_name, project, sha256
-
-import build
 
 NSIS_SCRIPT = ROOT / "build_scripts" / "installer.nsi"
 PROGID = "Sheaf.Document"
