@@ -358,7 +358,7 @@ TOOLS = TOOLS + ADDING + FINISHING
 
 #: The home page's sections, each tool in one of them.
 GROUPS: tuple[tuple[object, tuple[str, ...]], ...] = (
-    (_l("Organise pages"), ("merge", "split", "organize", "rotate", "remove", "extract", "crop")),
+    (_l("Pages and files"), ("merge", "split", "organize", "rotate", "remove", "extract", "crop")),
     (
         _l("Sign and edit"),
         ("sign", "forms", "page-numbers", "watermark", "redact", "flatten", "metadata"),
