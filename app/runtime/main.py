@@ -94,6 +94,11 @@ def waitress_options(options: Options) -> dict[str, object]:
         # Keeps reading while a request is processed, so a client that went away is
         # noticed (environ["waitress.client_disconnected"]) and its work stops.
         "channel_request_lookahead": 5,
+        # Waitress sends each piece of a response as soon as it is written (headers,
+        # then body: two sends and two packets for a page). Gathering up to 64 KB
+        # first sends a page in one go: +40% pages per second (benchmarks/launcher.py).
+        # Downloads come in 256 KB pieces and still go out at once.
+        "send_bytes": 65536,
     }
     return extra
 

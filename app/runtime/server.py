@@ -25,6 +25,7 @@ import select
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -107,14 +108,17 @@ class Server:
         #: Shared with the app (``Settings.stopping``): work stops between pages.
         self._stop = stop_event or threading.Event()
         self._use_poll = hasattr(select, "poll")
-        self._waitress: BaseWSGIServer = create_server(
-            app,
-            sockets=[sock],
-            threads=threads,
-            ident="Sheaf",
-            asyncore_use_poll=self._use_poll,
-            **waitress_options,
-        )
+        with warnings.catch_warnings():
+            # send_bytes is deprecated for removal in waitress 4; waitress is pinned <4.
+            warnings.filterwarnings("ignore", "send_bytes", DeprecationWarning)
+            self._waitress: BaseWSGIServer = create_server(
+                app,
+                sockets=[sock],
+                threads=threads,
+                ident="Sheaf",
+                asyncore_use_poll=self._use_poll,
+                **waitress_options,
+            )
         self.port: int = sock.getsockname()[1]
         if share is not None:
             self._take_turns(share)
