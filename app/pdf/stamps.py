@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.pdf import ranges
-from app.pdf.canvas import Canvas, picture, shown_size, text_ops
 from app.pdf.document import Result, Source, open_pdf
 from app.pdf.errors import N_, PdfError
-from app.pdf.fonts import check_drawable
 from app.pdf.job import Job
+
+if TYPE_CHECKING:  # pikepdf and fontTools load on first use, not when Sheaf starts
+    from app.pdf.canvas import Canvas
 
 POSITIONS = ("bottom-center", "bottom-left", "bottom-right", "top-center", "top-left", "top-right")
 LAYERS = ("over", "under")
@@ -48,6 +50,9 @@ def page_numbers(
         raise PdfError("bad_option", option="position", reason=N_("use one of the six positions"))
     if "{n}" not in fmt:
         raise PdfError("bad_option", option="format", reason=N_("put {n} where the number goes"))
+    from app.pdf.canvas import Canvas, shown_size, text_ops
+    from app.pdf.fonts import check_drawable
+
     check_drawable(fmt, "format")
     doc = open_pdf(source, job)
     with doc.pdf:
@@ -91,6 +96,9 @@ def watermark(
         raise PdfError("bad_option", option="layer", reason=N_("use over or under"))
     if not text.strip() and image is None:
         raise PdfError("bad_option", option="text", reason=N_("give a text or an image"))
+    from app.pdf.canvas import Canvas, picture, shown_size
+    from app.pdf.fonts import check_drawable
+
     if text.strip():
         check_drawable(text, "text")
     stamp = picture(image, job) if image is not None else None
@@ -115,6 +123,8 @@ def watermark(
 def _text_ops(
     canvas: Canvas, text: str, width: float, height: float, size: float, angle: float
 ) -> str:
+    from app.pdf.canvas import text_ops
+
     if size <= 0:  # fit: half the page's diagonal, within sensible sizes
         unit = canvas.text.width(text, 1) or 1
         size = max(8.0, min(200.0, math.hypot(width, height) * 0.5 / unit))

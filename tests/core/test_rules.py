@@ -86,3 +86,17 @@ def test_allowed_hosts_and_proxy_settings():
     assert o.trusted_proxy == "10.0.0.1"
     assert o.trusted_proxy_headers == ("x-forwarded-for", "x-forwarded-proto")
     assert parse(["--server"], {}).allowed_hosts == ("*",)
+
+
+def test_starting_sheaf_loads_no_pdf_or_font_library():
+    """Start-up time is the desktop's first impression: pikepdf, pypdfium2, Pillow and
+    fontTools load on first use, inside app.pdf, not when the app is built."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from app import create_app; create_app(); "
+        "print(sorted(m for m in ('pikepdf', 'pypdfium2', 'PIL', 'fontTools') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
