@@ -4,7 +4,8 @@
  *   boxes  - redact: drag a box over each part to remove, on any page
  *   stamp  - page numbers, watermark: the first page with the stamp, before running
  * Boxes are kept as fractions of the page as shown, from its top-left corner: what
- * the API takes. tools.js sends the files; this script adds its part (form.sheafExtras). */
+ * the API takes. tools.js sends the files; this script adds its part (form.sheafExtras).
+ * The drawn signature itself is signpad.js. */
 (function () {
   "use strict";
 
@@ -200,65 +201,7 @@
     });
   }
 
-  /* -- the signature: drawn, typed or a picture ---------------------------------------- */
-  var pad = null;
-  if (mode === "place" && window.SignaturePad && $("pad")) {
-    pad = new window.SignaturePad($("pad"), { penColor: "#142873", minWidth: 1.5, maxWidth: 4 });
-    $("pad-clear").addEventListener("click", function () { pad.clear(); });
-    /* Drawing space = shown size x pixel ratio, or strokes land away from the pen. */
-    var fit = function () {
-      var canvas = $("pad");
-      var ratio = Math.max(window.devicePixelRatio || 1, 1);
-      var strokes = pad.toData();
-      canvas.width = canvas.offsetWidth * ratio;
-      canvas.height = canvas.offsetHeight * ratio;
-      canvas.getContext("2d").scale(ratio, ratio);
-      pad.clear();
-      pad.fromData(strokes);
-    };
-    window.addEventListener("resize", fit);
-    fit();
-  }
-  var drawing = function () {
-    if (!pad || pad.isEmpty()) { return null; }
-    var url = pad.toDataURL("image/png");
-    var bytes = atob(url.split(",")[1]);
-    var buffer = new Uint8Array(bytes.length);
-    for (var i = 0; i < bytes.length; i++) { buffer[i] = bytes.charCodeAt(i); }
-    return new Blob([buffer], { type: "image/png" });
-  };
-  /* Desktop: one signature may be kept on this computer, if the person asks. */
-  var saved = $("sign-pad") && $("sign-pad").dataset.saved;
-  var keep = function (method, body) {
-    return fetch(saved, { method: method, body: body, credentials: "same-origin",
-      headers: { "X-CSRF-Token": window.Sheaf.csrfToken } });
-  };
-  var remembered = function () {
-    if (!saved) { return; }
-    fetch(saved, { credentials: "same-origin" })
-      .then(function (resp) { return resp.ok ? resp.blob() : null; })
-      .then(function (blob) {
-        if (!blob) { return; }
-        var reader = new FileReader();
-        reader.onload = function () {
-          var canvas = $("pad");
-          pad.fromDataURL(reader.result, { width: canvas.offsetWidth, height: canvas.offsetHeight });
-          $("pad-remember").checked = true;
-          $("pad-forget").hidden = false;
-        };
-        reader.readAsDataURL(blob);
-      });
-  };
-  if (saved) {
-    $("pad-forget").addEventListener("click", function () {
-      keep("DELETE").then(function () {
-        pad.clear();
-        $("pad-remember").checked = false;
-        $("pad-forget").hidden = true;
-      });
-    });
-  }
-  if (pad) { remembered(); }
+  /* -- the signature's shape: a chosen picture's proportions ------------------------- */
   var picture = field("image");
   if (picture) {
     picture.addEventListener("change", function () {
@@ -277,12 +220,6 @@
   form.sheafExtras = form.sheafExtras || [];
   form.sheafExtras.push(function (data) {
     if (mode === "place") {
-      var chosen = picture && picture.files.length;
-      var drawn = drawing();
-      if (!chosen && drawn) { data.set("image", drawn, "signature.png"); }
-      if (saved && drawn && $("pad-remember").checked) {
-        keep("PUT", drawn).then(function () { $("pad-forget").hidden = false; });
-      }
       if (state.boxes.length > 1) {
         data.set("placements", JSON.stringify(state.boxes.map(function (b) {
           return { page: b.page, x: round(b.x), y: round(b.y), width: round(b.width) };
