@@ -142,7 +142,9 @@ class Canvas:
         page.contents_add(pikepdf.Stream(self.pdf, b"Q\n" + content))
 
     def _add_resources(self, page: pikepdf.Page) -> None:
-        if "/Resources" not in page.obj:
+        # A damaged page may hold something other than a dictionary here: what cannot
+        # be a resource dictionary was never usable, and is replaced.
+        if not isinstance(page.obj.get("/Resources"), pikepdf.Dictionary):
             page.obj.Resources = pikepdf.Dictionary()
         resources = page.obj.Resources
         wanted = {
@@ -153,7 +155,7 @@ class Canvas:
         for kind, entries in wanted.items():
             if not entries:
                 continue
-            if kind not in resources:
+            if not isinstance(resources.get(kind), pikepdf.Dictionary):
                 resources[kind] = pikepdf.Dictionary()
             for name, obj in entries.items():
                 resources[kind][f"/{name}"] = obj

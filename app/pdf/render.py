@@ -34,16 +34,57 @@ THUMBNAIL_TALLEST = 4  # a thumbnail is at most this many times as tall as it is
 
 @contextmanager
 def open_rendering(source: Source) -> Iterator[Any]:
-    """A pdfium document, opened and closed under the lock."""
+    """A pdfium document, opened and closed under the lock.
+
+    qpdf repairs damage pdfium gives up on (a truncated file, a broken
+    cross-reference table). Such a file was accepted when it was opened with
+    qpdf, so it is rendered from qpdf's repaired copy, made in the request's
+    private folder and removed afterwards, rather than failing halfway.
+    """
     import pypdfium2 as pdfium
 
-    with PDFIUM:
-        document = pdfium.PdfDocument(str(source.path), password=source.password)
+    repaired: Path | None = None
+    try:
+        with PDFIUM:
+            document = pdfium.PdfDocument(str(source.path), password=source.password)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == PDFIUM_PASSWORD_ERROR:
+            raise PdfError(
+                "wrong_password" if source.password else "password_required", name=source.name
+            ) from None
+        repaired = _repaired_copy(source)
+        try:
+            with PDFIUM:
+                document = pdfium.PdfDocument(str(repaired))
+        except pdfium.PdfiumError:
+            repaired.unlink(missing_ok=True)
+            raise PdfError("damaged_pdf", name=source.name) from None
     try:
         yield document
     finally:
         with PDFIUM:
             document.close()
+        if repaired is not None:
+            repaired.unlink(missing_ok=True)
+
+
+PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
+
+
+def _repaired_copy(source: Source) -> Path:
+    """qpdf's reading of the file, saved unencrypted beside it (a private folder)."""
+    import pikepdf
+
+    copy = source.path.with_name(source.path.name + "-for-rendering.pdf")
+    try:
+        with pikepdf.open(source.path, password=source.password or "") as pdf:
+            pdf.save(copy)
+    except (pikepdf.PdfError, OSError) as exc:
+        copy.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+            raise
+        raise PdfError("damaged_pdf", name=source.name) from None
+    return copy
 
 
 def render_page(document: Any, index: int, scale_x: float, job: Job, fit_height: int = 0) -> Any:

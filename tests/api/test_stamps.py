@@ -234,3 +234,13 @@ def test_a_signature_must_lie_on_the_page(api, pdf_file):
     r = api("sign", [pdf_file(FOUR)], {"text": "Ada", "placements": "[{]"})
     assert r.json()["field"] == "placements"
     error_of(api("sign", [pdf_file(FOUR)], {}), 400, "bad_option")
+
+
+def test_a_page_with_broken_resources_still_gets_its_number(api, samples):
+    with pikepdf.open(samples / FOUR) as pdf:
+        pdf.pages[0].obj.Resources.Font = pikepdf.String("not a dictionary")
+        pdf.pages[1].obj.Resources = pikepdf.String("nor this")
+        data = io.BytesIO()
+        pdf.save(data)
+    r = api("page-numbers", [("file", ("broken.pdf", data.getvalue(), "application/pdf"))])
+    assert [t.strip().endswith(str(i + 1)) for i, t in enumerate(_texts(r.content))] == [True] * 4
