@@ -164,12 +164,17 @@ def _carry_document(source: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
         return value
 
     info = source.trailer.get("/Info")
-    if info is not None:
-        part.trailer.Info = copy(info)
+    if isinstance(info, pikepdf.Dictionary):
+        # Only its text: a damaged file may point /Info at anything, even its page tree.
+        entries = {k: v for k, v in info.items() if isinstance(v, (pikepdf.String, pikepdf.Name))}
+        if entries:
+            part.trailer.Info = part.make_indirect(pikepdf.Dictionary(entries))
     for key in DOCUMENT_KEYS:
         value = source.Root.get(key)
         if value is not None:
-            part.Root[key] = copy(value)
+            copied = copy(value)
+            if copied is not None:
+                part.Root[key] = copied
 
 
 def zip_files(paths: Sequence[Path], names: Sequence[str], zip_path: Path) -> Path:

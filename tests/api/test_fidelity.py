@@ -220,6 +220,15 @@ def test_split_parts_carry_the_document_info(api, pdf_file, samples, path):
             assert _page_objects(part) == len(part.pages)
 
 
+def test_split_survives_an_info_entry_that_points_at_the_page_tree(api, pdf_file, samples):
+    """023's trailer names its page tree as /Info: parts get the text entries only."""
+    path = "023-cmyk-image/cmyk-image.pdf"
+    r = api("split", [pdf_file(path)], {"mode": "single"})
+    part = open_result(r)
+    assert len(part.pages) == 1 and _page_objects(part) == 1
+    assert _info(part) == _info(pikepdf.open(samples / path))
+
+
 def test_merge_keeps_first_info_and_everyones_bookmarks_and_fields(api, pdf_file, samples):
     first, forms = (
         "006-pdflatex-outline/pdflatex-outline.pdf",
