@@ -54,9 +54,9 @@ def crop(
     doc = open_pdf(source, job, decodes=auto)
     with doc.pdf:
         count = len(doc.pdf.pages)
-        chosen = ranges.parse(pages_spec, count) if pages_spec.strip() else range(count)
-        found = _ink_margins(source, job, sorted(set(chosen))) if auto else {}
-        for index in sorted(set(chosen)):
+        chosen = ranges.each_page(pages_spec, count)
+        found = _ink_margins(source, job, chosen) if auto else {}
+        for index in chosen:
             job.check()
             page = doc.pdf.pages[index]
             shown = found.get(index) if auto else margins

@@ -78,8 +78,7 @@ def rotate(source: Source, output: Path, angle: int, spec: str, job: Job) -> Res
     doc = open_pdf(source, job)
     with doc.pdf:
         count = len(doc.pdf.pages)
-        chosen = set(ranges.parse(spec, count)) if spec.strip() else set(range(count))
-        for index in sorted(chosen):
+        for index in ranges.each_page(spec, count):
             doc.pdf.pages[index].rotate(angle, relative=True)
         return doc.result(output, {"pages": count})
 

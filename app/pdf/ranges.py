@@ -61,6 +61,11 @@ def normalize(text: str) -> str:
     return cleaned
 
 
+def each_page(text: str, count: int) -> list[int]:
+    """The pages ``text`` names, each once, in document order; empty means every page."""
+    return sorted(set(parse(text, count))) if text.strip() else list(range(count))
+
+
 def parse(text: str, count: int) -> list[int]:
     """Turn ``text`` into 0-based page indexes for a document of ``count`` pages."""
     cleaned = normalize(text).strip()

@@ -25,10 +25,6 @@ LAYERS = ("over", "under")
 GREY = "0.5 g"
 
 
-def _chosen(spec: str, count: int) -> list[int]:
-    return sorted(set(ranges.parse(spec, count))) if spec.strip() else list(range(count))
-
-
 def page_number_text(fmt: str, n: int, total: int) -> str:
     return fmt.replace("{n}", str(n)).replace("{total}", str(total))
 
@@ -56,7 +52,7 @@ def page_numbers(
     check_drawable(fmt, "format")
     doc = open_pdf(source, job)
     with doc.pdf:
-        chosen = _chosen(pages_spec, len(doc.pdf.pages))
+        chosen = ranges.each_page(pages_spec, len(doc.pdf.pages))
         total = start + len(chosen) - 1  # the last number shown
         canvas = Canvas(doc.pdf)
         vertical, horizontal = position.split("-")
@@ -107,7 +103,7 @@ def watermark(
         canvas = Canvas(doc.pdf)
         state = canvas.opacity(opacity)
         name = canvas.image(stamp) if stamp is not None else None
-        for index in _chosen(pages_spec, len(doc.pdf.pages)):
+        for index in ranges.each_page(pages_spec, len(doc.pdf.pages)):
             job.check()
             page = doc.pdf.pages[index]
             width, height = shown_size(page)
