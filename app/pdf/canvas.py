@@ -26,12 +26,14 @@ from app.pdf.fonts import Typesetter
 from app.pdf.job import Job
 
 
-def _box(page: pikepdf.Page) -> tuple[float, float, float, float]:
+def visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
+    """The crop box as (left, bottom, right, top), whichever corners the file names."""
     box = [float(v) for v in page.cropbox]
     return min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
 
 
 def turns(page: pikepdf.Page) -> int:
+    """Quarter turns clockwise the page is shown with (/Rotate; unreadable counts as 0)."""
     try:
         return (int(page.obj.get("/Rotate", 0)) % 360) // 90
     except (TypeError, ValueError):
@@ -40,14 +42,14 @@ def turns(page: pikepdf.Page) -> int:
 
 def shown_size(page: pikepdf.Page) -> tuple[float, float]:
     """Width and height of the page as a viewer shows it."""
-    x0, y0, x1, y1 = _box(page)
+    x0, y0, x1, y1 = visible_box(page)
     w, h = x1 - x0, y1 - y0
     return (h, w) if turns(page) % 2 else (w, h)
 
 
 def frame(page: pikepdf.Page) -> tuple[float, float, float, float, float, float]:
     """The matrix from shown coordinates to the page's user space."""
-    x0, y0, x1, y1 = _box(page)
+    x0, y0, x1, y1 = visible_box(page)
     return {
         0: (1, 0, 0, 1, x0, y0),
         1: (0, 1, -1, 0, x1, y0),  # shown turned clockwise: stored left edge on top
@@ -95,39 +97,22 @@ class Canvas:
         return f"{self.tag}Im{len(self._images) - 1}"
 
     def xobject(self, picture: object) -> pikepdf.Object:
-        """A Pillow image as an image XObject of this document (alpha as a soft mask)."""
-        from PIL import Image
+        """A Pillow image as an image XObject of this document (alpha as a soft mask),
+        made the way images-to-PDF makes lossless pages (:func:`app.pdf.images.lossless`)."""
+        from app.pdf.images import lossless
 
-        img: Image.Image = picture  # type: ignore[assignment]
-        alpha = None
-        if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-            img = img.convert("RGBA")
-            alpha = img.getchannel("A")
-            img = img.convert("RGB")
-        elif img.mode not in ("RGB", "L"):
-            img = img.convert("RGB")
-        xobject = self._image_stream(img)
-        if alpha is not None and alpha.getextrema() != (255, 255):
-            xobject.SMask = self._image_stream(alpha)
-        return self.pdf.make_indirect(xobject)
-
-    def _image_stream(self, img: object) -> pikepdf.Stream:
-        import zlib
-
-        mode = img.mode  # type: ignore[attr-defined]
-        data = zlib.compress(img.tobytes(), 6)  # type: ignore[attr-defined]
-        width, height = img.size  # type: ignore[attr-defined]
-        return pikepdf.Stream(
-            self.pdf,
-            data,
-            Type=pikepdf.Name.XObject,
-            Subtype=pikepdf.Name.Image,
-            Width=width,
-            Height=height,
-            ColorSpace=pikepdf.Name.DeviceRGB if mode == "RGB" else pikepdf.Name.DeviceGray,
-            BitsPerComponent=8,
-            Filter=pikepdf.Name.FlateDecode,
+        img = picture
+        transparent = img.mode in ("RGBA", "LA", "PA") or (  # type: ignore[attr-defined]
+            img.mode == "P" and "transparency" in img.info  # type: ignore[attr-defined]
         )
+        if transparent:
+            img = img.convert("RGBA")  # type: ignore[attr-defined]
+            if img.getchannel("A").getextrema() == (255, 255):
+                img = img.convert("RGB")  # every pixel opaque: no soft mask needed
+        elif img.mode not in ("RGB", "L"):  # type: ignore[attr-defined]
+            img = img.convert("RGB")  # type: ignore[attr-defined]
+        stream, _size = lossless(self.pdf, img)
+        return self.pdf.make_indirect(stream)
 
     def draw(self, page: pikepdf.Page, ops: str, *, under: bool = False) -> None:
         """Add ``ops`` (in shown coordinates) over or under the page's content."""

@@ -21,16 +21,11 @@ WHITE = 245  # brighter than this, in every channel, counts as paper
 EDGES = ("top", "right", "bottom", "left")
 
 
-def _unrotated(margins: dict[str, float], rotate: int) -> dict[str, float]:
-    """Margins of the page as shown, as margins of the page as stored (before /Rotate)."""
-    turns = (rotate % 360) // 90
+def _unrotated(margins: dict[str, float], turns: int) -> dict[str, float]:
+    """Margins of the page as shown, as margins of the page as stored (before /Rotate,
+    ``turns`` quarter turns clockwise)."""
     # Shown clockwise by 90 degrees, the stored left edge appears at the top.
     return {EDGES[(i - turns) % 4]: margins[edge] for i, edge in enumerate(EDGES)}
-
-
-def _box(page: object) -> tuple[float, float, float, float]:
-    box = [float(v) for v in page.cropbox]  # type: ignore[attr-defined]
-    return min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
 
 
 def crop(
@@ -45,6 +40,8 @@ def crop(
     """Crop the chosen pages by ``margins`` (fractions: top, right, bottom, left) or,
     with ``auto``, to what is printed on each page plus a small border."""
     import pikepdf
+
+    from app.pdf.canvas import turns, visible_box  # the page as shown, as stamps see it
 
     margins = margins or {}
     for edge in EDGES:
@@ -62,8 +59,8 @@ def crop(
             shown = found.get(index) if auto else margins
             if not shown:
                 continue  # auto: a blank page stays as it is
-            cut = _unrotated(shown, int(page.obj.get("/Rotate", 0)))
-            x0, y0, x1, y1 = _box(page)
+            cut = _unrotated(shown, turns(page))
+            x0, y0, x1, y1 = visible_box(page)
             w, h = x1 - x0, y1 - y0
             page.obj.CropBox = pikepdf.Array(
                 [

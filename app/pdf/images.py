@@ -93,7 +93,7 @@ def _one_page(image: object, source: Source, part: Path, page_size: str, *, as_j
                 image.load()  # type: ignore[attr-defined]
                 turned = image.getexif().get(0x0112, 1) not in (None, 1)  # type: ignore[attr-defined]
                 upright = ImageOps.exif_transpose(image) if turned else image
-                xobject, size = _lossless(pdf, upright)
+                xobject, size = lossless(pdf, upright)
                 turn = 0
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise PdfError("unsupported_image", name=source.name) from exc
@@ -150,7 +150,9 @@ def _image_stream(pdf: object, data: bytes, size: tuple[int, int], colorspace: s
     return stream
 
 
-def _lossless(pdf: object, image: object) -> tuple[object, tuple[int, int]]:
+def lossless(pdf: object, image: object) -> tuple[object, tuple[int, int]]:
+    """A Pillow image as a Flate-compressed image XObject, alpha as a soft mask,
+    compressed a band of rows at a time."""
     img = image
     mode = img.mode  # type: ignore[attr-defined]
     size = img.size  # type: ignore[attr-defined]
