@@ -112,15 +112,15 @@ def redact(
                 (area.x * w, top - area.height * h, (area.x + area.width) * w, top)
             )
         found = 0
-        if needle:
-            for index, user_boxes in _occurrences(source, needle, job, pdf).items():
-                found += len(user_boxes)
-                back = _to_shown(pdf.pages[index])
-                boxes[index] += [_apply(back, b) for b in user_boxes]
-            if not found and not areas:
-                raise PdfError("nothing_to_redact", text=needle)
         canvas = Canvas(pdf)
-        with open_rendering(source) as document:
+        with open_rendering(source) as document:  # once: to search, then to render
+            if needle:
+                for index, user_boxes in _occurrences(document, needle, job, pdf).items():
+                    found += len(user_boxes)
+                    back = _to_shown(pdf.pages[index])
+                    boxes[index] += [_apply(back, b) for b in user_boxes]
+                if not found and not areas:
+                    raise PdfError("nothing_to_redact", text=needle)
             for index in sorted(boxes):
                 job.check()
                 picture = render_page(document, index, dpi / 72, job)
@@ -132,46 +132,41 @@ def redact(
         return doc.result(output, {"pages": pages, "found": found})
 
 
-def _occurrences(source: Source, needle: str, job: Job, pdf: pikepdf.Pdf) -> dict[int, list[Box]]:
-    """Boxes (user space) of every occurrence of ``needle``, by page: in the text, and
-    where a form field's value contains it (its widget's rectangle)."""
+def _occurrences(document: Any, needle: str, job: Job, pdf: pikepdf.Pdf) -> dict[int, list[Box]]:
+    """Boxes (user space) of every occurrence of ``needle``, by page: in the text (pdfium's
+    ``document``), and where a form field's value contains it (its widget's rectangle)."""
     found: dict[int, list[Box]] = defaultdict(list)
-    with open_rendering(source) as document:
-        for index in range(len(document)):
-            job.check()
-            with PDFIUM:
-                page = document[index]
-                textpage = page.get_textpage()
-                try:
-                    searcher = textpage.search(needle, match_case=False)
-                    while (hit := searcher.get_next()) is not None:
-                        start, length = hit
-                        for i in range(start, start + length):
-                            left, bottom, right, top = textpage.get_charbox(i)
-                            if right > left or top > bottom:
-                                found[index].append(
-                                    (left - PAD, bottom - PAD, right + PAD, top + PAD)
-                                )
-                    searcher.close()
-                finally:
-                    textpage.close()
-                    page.close()
+    for index in range(len(document)):
+        job.check()
+        with PDFIUM:
+            page = document[index]
+            textpage = page.get_textpage()
+            try:
+                searcher = textpage.search(needle, match_case=False)
+                while (hit := searcher.get_next()) is not None:
+                    start, length = hit
+                    for i in range(start, start + length):
+                        left, bottom, right, top = textpage.get_charbox(i)
+                        if right > left or top > bottom:
+                            found[index].append((left - PAD, bottom - PAD, right + PAD, top + PAD))
+                searcher.close()
+            finally:
+                textpage.close()
+                page.close()
     lowered = needle.lower()
     for index, page in enumerate(pdf.pages):
         for annot in page.obj.get("/Annots", []):
             value = annot.get("/V") if isinstance(annot, pikepdf.Dictionary) else None
             value = value if value is not None else _field_value(annot)
             if isinstance(value, pikepdf.String) and lowered in str(value).lower():
-                rect = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
-                found[index].append(
-                    (
-                        min(rect[0], rect[2]),
-                        min(rect[1], rect[3]),
-                        max(rect[0], rect[2]),
-                        max(rect[1], rect[3]),
-                    )
-                )
+                found[index].append(_rect(annot))
     return found
+
+
+def _rect(annot: pikepdf.Dictionary) -> Box:
+    """An annotation's /Rect as (left, bottom, right, top), whichever corners it names."""
+    r = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
+    return min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])
 
 
 def _field_value(annot: Any) -> Any:
@@ -203,14 +198,7 @@ def _as_picture(
     for annot in page.obj.get("/Annots", []):
         if not isinstance(annot, pikepdf.Dictionary) or annot.get("/Subtype") != pikepdf.Name.Link:
             continue  # comments and widgets are in the picture now
-        rect = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
-        box = (
-            min(rect[0], rect[2]),
-            min(rect[1], rect[3]),
-            max(rect[0], rect[2]),
-            max(rect[1], rect[3]),
-        )
-        if not any(_overlaps(box, r) for r in redacted):
+        if not any(_overlaps(_rect(annot), r) for r in redacted):
             links.append(annot)
     if links:
         page.obj.Annots = pikepdf.Array(links)
