@@ -128,23 +128,39 @@ def deterministic_zip(folder: Path, archive: Path, epoch: int) -> None:
                 z.writestr(info, path.read_bytes())
 
 
-def build_onedir(dist: Path, work: Path) -> Path:
-    """``dist/Sheaf/``: the executable and its ``_internal`` folder, nothing unpacked at start."""
+def prepare(work: Path, **extra_env: str) -> dict[str, str]:
+    """What every build needs before PyInstaller runs: a clean work folder, compiled
+    translations, icons (and the Windows version resource) in ``work/generated``; and
+    the environment that makes the build reproducible and tells app.spec where they are."""
     shutil.rmtree(work, ignore_errors=True)
     compile_translations()
     generated = work / "generated"
     icons.generate(generated)
     if os_name() == "windows":
         windows_version_file(generated / "version.txt")
-    epoch = source_date_epoch()
-    env = {
+    return {
         **os.environ,
-        "SOURCE_DATE_EPOCH": str(epoch),
+        "SOURCE_DATE_EPOCH": str(source_date_epoch()),
         "PYTHONHASHSEED": "0",
-        "SHEAF_BUNDLE": "onedir",
         "SHEAF_GENERATED": str(generated),
+        **extra_env,
     }
-    out = run_pyinstaller(work, env)
+
+
+def write_checksums(dist: Path) -> None:
+    """``SHA256SUMS`` for every artifact in ``dist`` (files named ``Sheaf-...``)."""
+    name = project().name
+    lines = "".join(
+        f"{sha256(path)}  {path.name}\n"
+        for path in sorted(dist.iterdir())
+        if path.is_file() and path.name.startswith(f"{name}-")
+    )
+    (dist / "SHA256SUMS").write_text(lines, encoding="utf-8")
+
+
+def build_onedir(dist: Path, work: Path) -> Path:
+    """``dist/Sheaf/``: the executable and its ``_internal`` folder, nothing unpacked at start."""
+    out = run_pyinstaller(work, prepare(work, SHEAF_BUNDLE="onedir"))
     target = dist / project().name
     shutil.rmtree(target, ignore_errors=True)
     dist.mkdir(parents=True, exist_ok=True)
@@ -171,25 +187,13 @@ def main(argv: list[str] | None = None) -> Path:
     if args.onedir:
         return build_onedir(dist, work)
 
-    shutil.rmtree(work, ignore_errors=True)
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / artifact_name()
     for old in (target, dist / "SHA256SUMS", dist / "build-info.json"):
         old.unlink(missing_ok=True)
 
-    compile_translations()
-    generated = work / "generated"
-    icons.generate(generated)
-    if os_name() == "windows":
-        windows_version_file(generated / "version.txt")
-
-    epoch = source_date_epoch()
-    env = {
-        **os.environ,
-        "SOURCE_DATE_EPOCH": str(epoch),
-        "PYTHONHASHSEED": "0",
-        "SHEAF_GENERATED": str(generated),
-    }
+    env = prepare(work)
+    epoch = int(env["SOURCE_DATE_EPOCH"])
     out = run_pyinstaller(work, env)
     name = project().name
     if os_name() == "macos":
@@ -210,12 +214,7 @@ def main(argv: list[str] | None = None) -> Path:
         else:
             signing.report_linux()
 
-    checksums = "".join(
-        f"{sha256(p)}  {p.name}\n"
-        for p in sorted(dist.iterdir())
-        if p.is_file() and p.name.startswith(f"{name}-")
-    )
-    (dist / "SHA256SUMS").write_text(checksums, encoding="utf-8")
+    write_checksums(dist)
     import PyInstaller
 
     info = {

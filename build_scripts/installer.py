@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build
 import icons
 import signing
-from project import DIST, ROOT, arch, os_name, project, sha256
+from project import DIST, ROOT, arch, os_name, project
 
 NSIS_SCRIPT = ROOT / "build_scripts" / "installer.nsi"
 PROGID = "Sheaf.Document"
@@ -114,16 +114,6 @@ def macos_dmg(dist: Path) -> Path:
     return out
 
 
-def update_checksums(dist: Path) -> None:
-    name = project().name
-    lines = "".join(
-        f"{sha256(path)}  {path.name}\n"
-        for path in sorted(dist.iterdir())
-        if path.is_file() and path.name.startswith(f"{name}-")
-    )
-    (dist / "SHA256SUMS").write_text(lines, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, default=DIST, help="output folder (default dist/)")
@@ -142,7 +132,7 @@ def main(argv: list[str] | None = None) -> Path:
     else:
         raise SystemExit("installer: Linux installs with 'Sheaf --install'; try --stand-in")
     if not args.stand_in:
-        update_checksums(dist)
+        build.write_checksums(dist)
     print(f"built {out.name}: {out.stat().st_size / 2**20:.1f} MB")
     print(out)
     return out
