@@ -27,6 +27,31 @@ def _contents(page: pikepdf.Page) -> list:
     return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
 
 
+def texts(data: bytes, password: str | None = None) -> list[str]:
+    """Each page's text as pdfium extracts it: what a reader can search and copy."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(io.BytesIO(data), password=password)
+    try:
+        return [page.get_textpage().get_text_range() for page in doc]
+    finally:
+        doc.close()
+
+
+def add_note(pdf: pikepdf.Pdf, text: str) -> None:
+    """A comment (a /Text annotation) on the first page."""
+    pdf.pages[0].obj.Annots.append(
+        pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Text,
+                Rect=[10, 10, 30, 30],
+                Contents=pikepdf.String(text),
+            )
+        )
+    )
+
+
 def qpdf_ok(data: bytes, tmp_path: Path, password: str = "") -> None:
     path = tmp_path / "check.pdf"
     path.write_bytes(data)

@@ -6,8 +6,7 @@ import io
 import json
 
 import pikepdf
-import pypdfium2 as pdfium
-from pdfcheck import error_of, open_result, qpdf_ok
+from pdfcheck import add_note, error_of, open_result, qpdf_ok, texts
 
 LATEX_FORM = "010-pdflatex-forms/pdflatex-forms.pdf"
 LIBRE_FORM = "012-libreoffice-form/libreoffice-form.pdf"
@@ -74,22 +73,12 @@ def test_fill_and_flatten_makes_values_page_text_and_the_form_goes(api, pdf_file
     out = open_result(r)
     assert "/AcroForm" not in out.Root
     assert not [a for a in out.pages[0].obj.get("/Annots", []) if a.Subtype == "/Widget"]
-    text = pdfium.PdfDocument(io.BytesIO(r.content))[0].get_textpage().get_text_range()
-    assert "Zoë 张" in text
+    assert "Zoë 张" in texts(r.content)[0]
 
 
 def test_flattening_a_form_keeps_comments(api, pdf_file, samples):
     with pikepdf.open(samples / LIBRE_FORM) as pdf:
-        pdf.pages[0].obj.Annots.append(
-            pdf.make_indirect(
-                pikepdf.Dictionary(
-                    Type=pikepdf.Name.Annot,
-                    Subtype=pikepdf.Name.Text,
-                    Rect=[10, 10, 30, 30],
-                    Contents=pikepdf.String("a note"),
-                )
-            )
-        )
+        add_note(pdf, "a note")
         data = io.BytesIO()
         pdf.save(data)
     r = api(

@@ -8,18 +8,13 @@ from urllib.parse import unquote
 
 import pikepdf
 import pypdfium2 as pdfium
-from pdfcheck import error_of, open_result, qpdf_ok
+from pdfcheck import add_note, error_of, open_result, qpdf_ok, texts
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 OUTLINE = "006-pdflatex-outline/pdflatex-outline.pdf"
 LINK = "016-libre-office-link/libre-office-link.pdf"
 PROTECTED = "005-libreoffice-writer-password/libreoffice-writer-password.pdf"
 LIBRE_FORM = "012-libreoffice-form/libreoffice-form.pdf"
-
-
-def _texts(data: bytes, password: str | None = None) -> list[str]:
-    doc = pdfium.PdfDocument(io.BytesIO(data), password=password)
-    return [page.get_textpage().get_text_range() for page in doc]
 
 
 def _report(r) -> dict:
@@ -29,13 +24,13 @@ def _report(r) -> dict:
 def test_redacted_text_cannot_be_extracted_and_other_pages_keep_theirs(
     api, pdf_file, samples, tmp_path
 ):
-    before = _texts((samples / OUTLINE).read_bytes())
+    before = texts((samples / OUTLINE).read_bytes())
     hit = [i for i, t in enumerate(before) if "contents" in t.lower()]
     assert len(hit) == 1
     r = api("redact", [pdf_file(OUTLINE)], {"text": "CONTENTS"})
     out = open_result(r)
     qpdf_ok(r.content, tmp_path)
-    after = _texts(r.content)
+    after = texts(r.content)
     assert all("contents" not in t.lower() for t in after)
     for i, (old, new) in enumerate(zip(before, after, strict=True)):
         assert (new == old) if i not in hit else (new.strip() == "")
@@ -55,7 +50,7 @@ def test_redacted_text_cannot_be_extracted_and_other_pages_keep_theirs(
 def test_areas_are_blacked_out_on_their_page_only(api, pdf_file, samples):
     area = {"page": 2, "x": 0.1, "y": 0.1, "width": 0.8, "height": 0.2}
     r = api("redact", [pdf_file(FOUR)], {"areas": json.dumps([area]), "dpi": "100"})
-    before, after = _texts((samples / FOUR).read_bytes()), _texts(r.content)
+    before, after = texts((samples / FOUR).read_bytes()), texts(r.content)
     assert after[1].strip() == "" and [after[i] for i in (0, 2, 3)] == [
         before[i] for i in (0, 2, 3)
     ]
@@ -73,16 +68,7 @@ def test_text_is_removed_from_details_comments_and_form_values(api, samples):
         pdf.docinfo["/Title"] = "Project Falcon plan"
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["dc:title"] = "Project Falcon plan"
-        pdf.pages[0].obj.Annots.append(
-            pdf.make_indirect(
-                pikepdf.Dictionary(
-                    Type=pikepdf.Name.Annot,
-                    Subtype=pikepdf.Name.Text,
-                    Rect=[10, 10, 30, 30],
-                    Contents=pikepdf.String("ask about falcon"),
-                )
-            )
-        )
+        add_note(pdf, "ask about falcon")
         field = next(f for f in pdf.acroform.fields if f.fully_qualified_name == "Birthday")
         field.set_value(pikepdf.String("FALCON"), True)
         data = io.BytesIO()

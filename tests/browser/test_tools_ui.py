@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pdfcheck import page_texts
+from pdfcheck import page_texts, texts
 from playwright.sync_api import expect
 
 from support import Sheaf
@@ -365,13 +365,6 @@ DEFAULT_RUNS = {
 }
 
 
-def _pdf_text(data: bytes) -> str:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(data)
-    return "".join(page.get_textpage().get_text_range() for page in doc)
-
-
 def _field_values(data: bytes) -> dict:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return {f.fully_qualified_name: str(f.value) for f in pdf.acroform.fields}
@@ -395,7 +388,7 @@ def test_every_tool_gives_a_file_with_its_defaults(chromium, sheaf, samples, slu
         assert data[:4] in (b"%PDF", b"PK\x03\x04", b"\x89PNG"), slug
         if slug in ("sign", "watermark", "forms"):  # what was typed is in the result
             words = next(iter(fill.values()))
-            found = _pdf_text(data) + json.dumps(_field_values(data), ensure_ascii=False)
+            found = "".join(texts(data)) + json.dumps(_field_values(data), ensure_ascii=False)
             assert words in found, slug
         expect(page.locator("#form-error")).to_be_hidden()
     finally:
