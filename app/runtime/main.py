@@ -166,9 +166,15 @@ def _reuse_running(options: Options, dirs: Dirs) -> int:
         raise StartupError(f"{NAME} is running but did not take the files; please try again.")
     console.say(f"{NAME} is already running at {record.login_url}")
     if options.open_browser:
-        page = f"{record.url}/opened" if options.files else record.url + "/"
-        open_browser(dirs.data, page, record.token, lambda: ticket or "")
+        open_browser(
+            dirs.data, _first_page(record.url, options), record.token, lambda: ticket or ""
+        )
     return EXIT_OK
+
+
+def _first_page(base: str, options: Options) -> str:
+    """Where the browser opens: the opened files if there are any, else the home page."""
+    return f"{base}/opened" if options.files else f"{base}/"
 
 
 def _serve_desktop(options: Options, dirs: Dirs) -> int:
@@ -231,10 +237,11 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         import threading
 
         # Some openers wait for the browser to exit; serving must not wait with them.
-        page = f"{record.url}/opened" if options.files else record.url + "/"
         tickets = app.extensions[f"{SLUG}.tickets"]
         threading.Thread(
-            target=open_browser, args=(dirs.data, page, token, tickets.issue), daemon=True
+            target=open_browser,
+            args=(dirs.data, _first_page(record.url, options), token, tickets.issue),
+            daemon=True,
         ).start()
     return serve_until_stopped(server, app)
 

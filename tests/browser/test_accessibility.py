@@ -21,13 +21,6 @@ def axe():
     return script
 
 
-@pytest.fixture(scope="module")
-def sheaf(tmp_path_factory):
-    s = Sheaf.start(data_dir=tmp_path_factory.mktemp("a11y"))
-    yield s
-    s.stop()
-
-
 def _violations(page, axe) -> list:
     page.add_script_tag(path=str(axe))
     return page.evaluate(

@@ -14,18 +14,9 @@ import pytest
 from pdfcheck import texts
 from playwright.sync_api import expect
 
-from support import Sheaf
-
 pytestmark = pytest.mark.browser
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
-
-
-@pytest.fixture(scope="module")
-def sheaf(tmp_path_factory):
-    s = Sheaf.start(data_dir=tmp_path_factory.mktemp("page-tools"))
-    yield s
-    s.stop()
 
 
 @pytest.fixture

@@ -20,13 +20,6 @@ FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 OUTLINE = "006-pdflatex-outline/pdflatex-outline.pdf"
 
 
-@pytest.fixture(scope="module")
-def sheaf(tmp_path_factory):
-    s = Sheaf.start(data_dir=tmp_path_factory.mktemp("ui"))
-    yield s
-    s.stop()
-
-
 @pytest.fixture
 def page(chromium, sheaf):
     context = chromium.new_context(accept_downloads=True, locale="en-US")
