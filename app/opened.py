@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from app.pdf.document import HEADER_WINDOW
 from app.pdf.errors import N_
 
 MAX_OPENED = 200
@@ -30,28 +31,26 @@ class Opened:
     name: str
     kind: str | None  # "pdf" or "image"; None when it cannot be read
     problem: str | None = None  # why not, for the person (an N_ message)
-    size: int = 0
 
 
-def examine(path: Path) -> tuple[str | None, str | None, int]:
-    """(kind, problem, size) of a file someone asked Sheaf to open."""
+def examine(path: Path) -> tuple[str | None, str | None]:
+    """(kind, problem) of a file someone asked Sheaf to open."""
     try:
         if not path.exists():
-            return None, N_("This file does not exist (any more)."), 0
+            return None, N_("This file does not exist (any more).")
         if path.is_dir():
-            return None, N_("This is a folder, not a file."), 0
+            return None, N_("This is a folder, not a file.")
         with open(path, "rb") as f:
-            head = f.read(1024)
-        size = path.stat().st_size
+            head = f.read(HEADER_WINDOW)  # where open_pdf looks for the header too
     except PermissionError:
-        return None, N_("Sheaf is not allowed to read this file."), 0
+        return None, N_("Sheaf is not allowed to read this file.")
     except OSError:
-        return None, N_("This file cannot be read."), 0
+        return None, N_("This file cannot be read.")
     if b"%PDF-" in head:
-        return "pdf", None, size
+        return "pdf", None
     if path.suffix.lower() in IMAGE_SUFFIXES:
-        return "image", None, size
-    return None, N_("This is not a PDF or an image Sheaf can open."), size
+        return "image", None
+    return None, N_("This is not a PDF or an image Sheaf can open.")
 
 
 class OpenedFiles:
@@ -69,8 +68,8 @@ class OpenedFiles:
             if not path.is_absolute():
                 path = (base or Path.cwd()) / path
             path = Path(os.path.abspath(path))
-            kind, problem, size = examine(path)
-            entry = Opened(secrets.token_urlsafe(9), path, path.name, kind, problem, size)
+            kind, problem = examine(path)
+            entry = Opened(secrets.token_urlsafe(9), path, path.name, kind, problem)
             with self._lock:
                 if len(self._items) >= MAX_OPENED:
                     self._items.pop(next(iter(self._items)))  # the oldest goes

@@ -80,7 +80,7 @@ def hand_over() -> Response | tuple[Response, int]:
 @bp.get("/opened/<file_id>/file")
 def content(file_id: str) -> Response:
     entry = _entry(file_id)
-    kind, problem, _size = examine(entry.path)
+    kind, problem = examine(entry.path)
     if kind is None:
         return error_response(404, "not_found", _(problem or "This file cannot be read."))
     resp = send_file(entry.path, download_name=entry.name, conditional=False, max_age=0)
