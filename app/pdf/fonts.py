@@ -103,17 +103,23 @@ class Typesetter:
     used: dict[int, dict[int, int]] = field(default_factory=dict)  # face -> gid -> code point
     fonts: dict[int, pikepdf.Object] = field(default_factory=dict)  # face -> Type0 font
 
-    def runs(self, text: str) -> list[tuple[int, list[int]]]:
-        """Split ``text`` into (face index, glyph ids) runs, each face's glyphs recorded."""
-        found: list[tuple[int, list[int]]] = []
+    @staticmethod
+    def _glyphs(text: str) -> list[tuple[int, int, int]]:
+        """(face index, glyph id, code point) per drawable character of ``text``."""
         all_faces = faces()
+        found = []
         for ch in text:
             cp = ord(" ") if ch in "\t\n\r" else ord(ch)
             index = next((i for i, f in enumerate(all_faces) if cp in f.cmap), None)
-            if index is None:
-                continue  # refused earlier by check_drawable; never drawn as a box
-            gid = all_faces[index].cmap[cp]
-            self.used.setdefault(index, {}).setdefault(gid, cp)
+            if index is not None:  # else refused earlier by check_drawable, never a box
+                found.append((index, all_faces[index].cmap[cp], cp))
+        return found
+
+    @staticmethod
+    def _runs(glyphs: list[tuple[int, int, int]]) -> list[tuple[int, list[int]]]:
+        """(face index, glyph ids) runs, one per change of face."""
+        found: list[tuple[int, list[int]]] = []
+        for index, gid, _cp in glyphs:
             if found and found[-1][0] == index:
                 found[-1][1].append(gid)
             else:
@@ -121,17 +127,19 @@ class Typesetter:
         return found
 
     def width(self, text: str, size: float) -> float:
-        """How wide ``text`` is at ``size`` points."""
+        """How wide ``text`` is at ``size`` points. Measuring embeds nothing."""
         all_faces = faces()
-        total = 0
-        for index, gids in self.runs(text):
-            total += sum(all_faces[index].advances[g] for g in gids)
-        return total * size / 1000
+        units = sum(all_faces[index].advances[gid] for index, gid, _cp in self._glyphs(text))
+        return units * size / 1000
 
     def show(self, text: str, size: float) -> str:
-        """Operators (inside BT/ET, after the position is set) that draw ``text``."""
+        """Operators (inside BT/ET, after the position is set) that draw ``text``; its
+        glyphs are recorded for the subsets :meth:`finish` embeds."""
+        glyphs = self._glyphs(text)
+        for index, gid, cp in glyphs:
+            self.used.setdefault(index, {}).setdefault(gid, cp)
         ops = []
-        for index, gids in self.runs(text):
+        for index, gids in self._runs(glyphs):
             self._font(index)
             hexes = "".join(f"{g:04X}" for g in gids)
             ops.append(f"/{self.resource_name(index)} {size:.3f} Tf <{hexes}> Tj")
