@@ -31,6 +31,7 @@ class Project:
     publisher: str
     license: str
     source: str
+    release_python: str  # "3.13": the interpreter minor version every release bundles
 
     @property
     def slug(self) -> str:
@@ -49,6 +50,7 @@ def project() -> Project:
         publisher=extra["publisher"],
         license=meta.get("license", ""),
         source=meta.get("urls", {}).get("Source", ""),
+        release_python=extra["release-python"],
     )
 
 
