@@ -4,6 +4,9 @@
 - Damaged: qpdf repairs what it can while opening; ``repaired`` says so, so
   the person can be told. What qpdf cannot read is "damaged_pdf".
 - Too many pages for the configured limit: "too_many_pages".
+- A page tree whose ``/Count`` is not its number of pages is mended in memory:
+  qpdf refuses to add or move pages in such a tree, and pdfium believes the
+  count (it cannot load the pages past it).
 """
 
 from __future__ import annotations
@@ -80,12 +83,14 @@ class Opened:
     pdf: pikepdf.Pdf
     source: Source
     protection: Protection | None = None
+    #: Sheaf mended the page tree's count while opening (see :func:`mend_page_count`).
+    mended: bool = False
 
     @property
     def repaired(self) -> bool:
-        """Did qpdf have to repair anything so far? Damage is often found only
-        while objects are read, so ask after the work is done."""
-        return bool(self.pdf.get_warnings())
+        """Did qpdf (or Sheaf) have to repair anything so far? Damage is often found
+        only while objects are read, so ask after the work is done."""
+        return self.mended or bool(self.pdf.get_warnings())
 
     @property
     def repaired_names(self) -> list[str]:
@@ -155,6 +160,7 @@ def open_pdf(source: Source, job: Job | None = None, *, decodes: bool = False) -
     if max_pages is not None and count > max_pages:
         pdf.close()
         raise PdfError("too_many_pages", count=count, limit=max_pages)
+    mended = mend_page_count(pdf, count)
     if (decodes or pdf.is_encrypted) and job is not None:
         from app.pdf.budget import check_streams
 
@@ -163,7 +169,24 @@ def open_pdf(source: Source, job: Job | None = None, *, decodes: bool = False) -
         except BaseException:
             pdf.close()
             raise
-    return Opened(pdf=pdf, source=source, protection=protection_of(pdf, source.password))
+    protection = protection_of(pdf, source.password)
+    return Opened(pdf=pdf, source=source, protection=protection, mended=mended)
+
+
+def mend_page_count(pdf: pikepdf.Pdf, count: int) -> bool:
+    """Make the page tree's ``/Count`` say the ``count`` pages qpdf found in it; True
+    when it said something else. Only the root's count matters: qpdf flattens the
+    tree into the root as soon as pages are added, moved or removed."""
+    import pikepdf
+
+    pages = pdf.Root.get("/Pages")
+    if not isinstance(pages, pikepdf.Dictionary):
+        return False
+    said = pages.get("/Count")
+    if isinstance(said, int) and not isinstance(said, bool) and said == count:
+        return False
+    pages.Count = count
+    return True
 
 
 def save(pdf: pikepdf.Pdf, output: Path, **options: object) -> None:

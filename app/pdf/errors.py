@@ -34,6 +34,14 @@ MESSAGES: dict[str, str] = {
         "“{name}” holds data that unpacks to more than {limit} MB, Sheaf’s limit for one part"
         " of a document."
     ),
+    "stream_too_slow": N_(
+        "“{name}” holds data that takes too long to unpack (more than {seconds} seconds"
+        " for one part of the document); it may be damaged or made to stall."
+    ),
+    "page_unreadable": N_(
+        "Page {page} is damaged: Sheaf cannot draw it. Choose other pages, or remove"
+        " or repair that one first."
+    ),
     "render_too_large": N_(
         "Page {page} would be {width} × {height} pixels at this resolution; the limit is"
         " {limit} million pixels and {side} pixels a side. Choose a lower resolution."

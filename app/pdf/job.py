@@ -12,7 +12,10 @@ Why derived this way (measured with ``benchmarks/pdf_ops.py --hostile``):
 * rendering a page costs about 8 bytes a pixel too (pdfium's BGRA bitmap,
   the Pillow copy, the PNG or JPEG encoder's buffers);
 * qpdf holds a decoded stream and its re-encoded form at once, so one
-  stream may decode to at most a third of the budget.
+  stream may decode to at most a third of the budget;
+* a decoder must deliver at least 8 MiB of a stream per CPU second (zlib
+  gives over 200, Sheaf's own LZW about 10): a stream that takes longer to
+  measure is refused rather than let a thread spin (16 s by default).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ MiB = 1024 * 1024
 
 #: The largest side of a rendered image (pixels): also pdfium's comfortable maximum.
 MAX_RENDER_SIDE = 16_384
+#: Bytes a second the slowest acceptable decoder delivers (see the module's notes).
+DECODE_RATE = 8 * MiB
 
 
 class Cancelled(Exception):
@@ -59,6 +64,11 @@ class Job:
     def max_stream_bytes(self) -> int:
         """Decoded bytes of one stream inside a PDF."""
         return self.memory_budget // 3
+
+    @property
+    def max_decode_seconds(self) -> float:
+        """CPU seconds one stream may take to decode (see the module's notes)."""
+        return round(self.max_stream_bytes / DECODE_RATE, 2)
 
     def check(self) -> None:
         """Call between pages and files: raises :class:`Cancelled` when nobody waits."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -155,25 +156,40 @@ def _carry_document(source: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
     """A part is still the same document: its info, XMP, language and intents."""
     import pikepdf
 
-    def copy(value: pikepdf.Object) -> pikepdf.Object:
+    entries = _info_entries(source.trailer.get("/Info"))
+    if entries:
+        part.trailer.Info = part.make_indirect(pikepdf.Dictionary(entries))
+    for key in DOCUMENT_KEYS:
+        value = source.Root.get(key)
+        if value is None:
+            continue
         if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
             if not value.is_indirect:
                 value = source.make_indirect(value)
-            return part.copy_foreign(value)
-        return value
+            try:
+                value = part.copy_foreign(value)
+            except (pikepdf.PdfError, pikepdf.ForeignObjectError, RuntimeError):
+                continue  # damaged (it leads to a page, say): the part goes without it
+        part.Root[key] = value
 
-    info = source.trailer.get("/Info")
-    if isinstance(info, pikepdf.Dictionary):
-        # Only its text: a damaged file may point /Info at anything, even its page tree.
-        entries = {k: v for k, v in info.items() if isinstance(v, (pikepdf.String, pikepdf.Name))}
-        if entries:
-            part.trailer.Info = part.make_indirect(pikepdf.Dictionary(entries))
-    for key in DOCUMENT_KEYS:
-        value = source.Root.get(key)
-        if value is not None:
-            copied = copy(value)
-            if copied is not None:
-                part.Root[key] = copied
+
+def _info_entries(info: object) -> dict[str, object]:
+    """The document info's text, names, numbers and flags, as values of their own: an
+    entry may be an indirect object of the source (which a part cannot point to), and
+    a damaged file may point one at anything, even its page tree, which stays out."""
+    import pikepdf
+
+    if not isinstance(info, pikepdf.Dictionary):
+        return {}
+    entries: dict[str, object] = {}
+    for key, value in info.items():
+        if isinstance(value, pikepdf.String):
+            entries[key] = pikepdf.String(bytes(value))
+        elif isinstance(value, pikepdf.Name):
+            entries[key] = pikepdf.Name(str(value))
+        elif isinstance(value, (bool, int, float, Decimal)):
+            entries[key] = value
+    return entries
 
 
 def zip_files(paths: Sequence[Path], names: Sequence[str], zip_path: Path) -> Path:

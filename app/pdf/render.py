@@ -17,13 +17,13 @@ from __future__ import annotations
 import base64
 import io
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 from app.pdf import ranges
-from app.pdf.document import Result, Source, open_pdf
+from app.pdf.document import Result, Source, mend_page_count, open_pdf
 from app.pdf.errors import N_, PdfError
 from app.pdf.job import MAX_RENDER_SIDE, Job
 
@@ -33,25 +33,37 @@ THUMBNAIL_TALLEST = 4  # a thumbnail is at most this many times as tall as it is
 
 
 @contextmanager
-def open_rendering(source: Source) -> Iterator[Any]:
+def open_rendering(
+    source: Source, pages: int | None = None, *, repair: bool = False
+) -> Iterator[Any]:
     """A pdfium document, opened and closed under the lock.
 
     qpdf repairs damage pdfium gives up on (a truncated file, a broken
-    cross-reference table). Such a file was accepted when it was opened with
-    qpdf, so it is rendered from qpdf's repaired copy, made in the request's
-    private folder and removed afterwards, rather than failing halfway.
+    cross-reference table, a page tree whose ``/Count`` is wrong, which pdfium
+    believes). Such a file was accepted when it was opened with qpdf, so it is
+    rendered from qpdf's repaired copy, made in the request's private folder and
+    removed afterwards, rather than failing halfway: when pdfium cannot open it,
+    when it finds another number of pages than qpdf's ``pages``, or on ``repair``.
     """
     import pypdfium2 as pdfium
 
     repaired: Path | None = None
-    try:
-        with PDFIUM:
-            document = pdfium.PdfDocument(str(source.path), password=source.password)
-    except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == PDFIUM_PASSWORD_ERROR:
-            raise PdfError(
-                "wrong_password" if source.password else "password_required", name=source.name
-            ) from None
+    document = None
+    if not repair:
+        try:
+            with PDFIUM:
+                document = pdfium.PdfDocument(str(source.path), password=source.password)
+        except pdfium.PdfiumError as exc:
+            if getattr(exc, "err_code", None) == PDFIUM_PASSWORD_ERROR:
+                raise PdfError(
+                    "wrong_password" if source.password else "password_required",
+                    name=source.name,
+                ) from None
+        if document is not None and pages is not None and len(document) != pages:
+            with PDFIUM:
+                document.close()
+            document = None
+    if document is None:
         repaired = _repaired_copy(source)
         try:
             with PDFIUM:
@@ -68,6 +80,29 @@ def open_rendering(source: Source) -> Iterator[Any]:
             repaired.unlink(missing_ok=True)
 
 
+@contextmanager
+def page_renderer(source: Source, pages: int) -> Iterator[Callable[..., Any]]:
+    """:func:`render_page` for one document, taking qpdf's repaired reading instead
+    once pdfium cannot load a page of the file itself (a kid that says it is a page
+    tree, say). A page that fails in the repair too is ``page_unreadable``."""
+    with ExitStack() as stack:
+        document = stack.enter_context(open_rendering(source, pages))
+        repaired = False
+
+        def render(index: int, scale: float, job: Job, **fit: int) -> Any:
+            nonlocal document, repaired
+            try:
+                return render_page(document, index, scale, job, **fit)
+            except PdfError as exc:
+                if exc.code != "page_unreadable" or repaired:
+                    raise
+            repaired = True
+            document = stack.enter_context(open_rendering(source, pages, repair=True))
+            return render_page(document, index, scale, job, **fit)
+
+        yield render
+
+
 PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 
 
@@ -78,6 +113,7 @@ def _repaired_copy(source: Source) -> Path:
     copy = source.path.with_name(source.path.name + "-for-rendering.pdf")
     try:
         with pikepdf.open(source.path, password=source.password or "") as pdf:
+            mend_page_count(pdf, len(pdf.pages))
             pdf.save(copy)
     except (pikepdf.PdfError, OSError) as exc:
         copy.unlink(missing_ok=True)
@@ -87,16 +123,31 @@ def _repaired_copy(source: Source) -> Path:
     return copy
 
 
-def render_page(document: Any, index: int, scale_x: float, job: Job, fit_height: int = 0) -> Any:
+def render_page(
+    document: Any,
+    index: int,
+    scale_x: float,
+    job: Job,
+    fit_height: int = 0,
+    *,
+    fit_width: int = 0,
+) -> Any:
     """Render page ``index`` at ``scale_x`` (pixels per point); return a PIL image.
 
+    ``fit_width``: instead, scale so the page as shown is this wide (previews).
     ``fit_height``: shrink further so the image is at most this tall (thumbnails).
+    A page pdfium cannot load is ``page_unreadable``.
     """
+    import pypdfium2 as pdfium
+
     with PDFIUM:
-        page = document[index]
+        try:
+            page = document[index]
+        except pdfium.PdfiumError:
+            raise PdfError("page_unreadable", page=index + 1) from None
         try:
             w_pt, h_pt = page.get_size()
-            scale = scale_x
+            scale = fit_width / max(w_pt, 1.0) if fit_width else scale_x
             if fit_height and h_pt * scale > fit_height:
                 scale = fit_height / max(h_pt, 1.0)
             width, height = round(w_pt * scale), round(h_pt * scale)
@@ -141,10 +192,10 @@ def pdf_to_images(
     suffix = "jpg" if fmt == "jpeg" else "png"
     outputs: list[Path] = []
     names: list[str] = []
-    with open_rendering(source) as document:
+    with page_renderer(source, count) as render:
         for index in chosen:
             job.check()
-            image = render_page(document, index, dpi / 72.0, job)
+            image = render(index, dpi / 72.0, job)
             target = out_dir / f"image-{len(outputs) + 1:05d}.{suffix}"
             if fmt == "jpeg":
                 image.convert("RGB").save(target, "JPEG", quality=90, dpi=(dpi, dpi))
@@ -176,18 +227,34 @@ def thumbnails(source: Source, job: Job, *, width: int = 160) -> dict[str, Any]:
                     "rotation": int(page.obj.get("/Rotate", 0)) % 360,
                 }
             )
-    with open_rendering(source) as document:
+    unreadable: list[int] = []
+    with page_renderer(source, len(pages)) as render:
         for entry in pages:
             job.check()
             w_pt = max(entry["width"], 1.0)
-            image = render_page(
-                document, entry["index"], width / w_pt, job, fit_height=width * THUMBNAIL_TALLEST
-            )
+            try:
+                image = render(
+                    entry["index"], width / w_pt, job, fit_height=width * THUMBNAIL_TALLEST
+                )
+            except PdfError as exc:
+                if exc.code != "page_unreadable":
+                    raise
+                # The organizer can still move or delete this page: show an empty sheet.
+                image = _blank(width, entry["height"] * width / w_pt)
+                entry["unreadable"] = True
+                unreadable.append(entry["index"] + 1)
             buffer = io.BytesIO()
             image.save(buffer, "PNG", optimize=False)
             image.close()
             entry["image"] = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-    return {"pages": pages, "count": len(pages)}
+    return {"pages": pages, "count": len(pages), "unreadable": unreadable}
+
+
+def _blank(width: int, height: float) -> Any:
+    from PIL import Image
+
+    tall = min(max(round(height), 1), width * THUMBNAIL_TALLEST)
+    return Image.new("RGB", (width, tall), (235, 235, 235))
 
 
 def preview(source: Source, job: Job, *, width: int = 96, page: int = 1) -> dict[str, Any]:
@@ -197,15 +264,8 @@ def preview(source: Source, job: Job, *, width: int = 96, page: int = 1) -> dict
         count = len(doc.pdf.pages)
         if not 1 <= page <= count:
             raise PdfError("page_out_of_range", page=page, count=count)
-    with open_rendering(source) as document:
-        index = page - 1
-        with PDFIUM:
-            shown = document[index]
-            w_pt = max(shown.get_width(), 1.0)  # as shown: rotation applied
-            shown.close()
-        image = render_page(
-            document, index, width / w_pt, job, fit_height=width * THUMBNAIL_TALLEST
-        )
+    with page_renderer(source, count) as render:  # as shown: rotation applied
+        image = render(page - 1, 1.0, job, fit_width=width, fit_height=width * THUMBNAIL_TALLEST)
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     image.close()
