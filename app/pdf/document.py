@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -202,6 +203,19 @@ def save(pdf: pikepdf.Pdf, output: Path, **options: object) -> None:
         options.pop("stream_decode_level", None)
     options.setdefault("deterministic_id", options["encryption"] is False)
     pdf.save(output, **options)
+
+
+def chosen_pages(pdf: pikepdf.Pdf, indexes: Sequence[int]) -> Iterator[pikepdf.Page]:
+    """The pages at ``indexes`` (sorted, each once), in one walk of the page list:
+    pikepdf's ``pages[i]`` builds a list of every page each time it is asked."""
+    wanted = iter(indexes)
+    upcoming = next(wanted, None)
+    for index, page in enumerate(pdf.pages):
+        if upcoming is None:
+            return
+        if index == upcoming:
+            yield page
+            upcoming = next(wanted, None)
 
 
 def copy_pages(

@@ -7,10 +7,10 @@ forms and annotations stay as they were, simply because nothing touches
 them. What refers to pages is mended: page labels follow their pages here,
 and references to pages that are gone are pruned by :mod:`app.pdf.prune`.
 
-Every step is linear in pages: removing pages deletes from the end (qpdf
-keeps a position index), and a new order is built by emptying the page
-list and appending the same page objects (``pikepdf``'s own reverse and
-move are quadratic).
+Every step is linear in pages: pages are reached by walking the page list
+once (pikepdf's ``pages[i]`` lists every page each time), and a new order
+is made by emptying the page list from its end and writing the new
+``/Kids`` at once (see :func:`_replace_pages`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ def rearrange(
 ) -> None:
     """Make the pages ``order`` (0-based, repeats allowed) of ``pdf``, each position turned
     clockwise by ``turns[position]`` degrees more. Everything else stays."""
-    import pikepdf
-
     from app.pdf import prune
 
     pages = pdf.pages
@@ -46,31 +44,55 @@ def rearrange(
         if angle % 90:
             raise PdfError("bad_option", option="angle", reason=N_("use 90, 180 or 270"))
     labels = read_labels(pdf, count)
-    old = [page.obj for page in pages]
+    listed = list(pages)  # one walk: each pages[i] costs as much as the whole list
+    old = [page.obj for page in listed]
     kept = set(order)
-    if list(order) == sorted(kept):  # same order, some pages left out: delete only
-        for index in range(count - 1, -1, -1):
-            if index not in kept:
-                del pages[index]
-    elif list(order) != list(range(count)):
-        for index in range(count - 1, -1, -1):
-            del pages[index]
-        placed: set[int] = set()
-        for index in order:
-            if index in placed:
-                pages.append(pikepdf.Page(old[index]))  # pikepdf copies a page already in
-                _own_annotations(pdf, pages[-1].obj)
-            else:
-                pages.append(pikepdf.Page(old[index]))
-                placed.add(index)
+    if list(order) != list(range(count)):
+        _replace_pages(pdf, listed, old, order)
+        listed = list(pages)
     for position, angle in (turns or {}).items():
         if angle % 360:
-            pages[position].rotate(angle % 360, relative=True)
+            listed[position].rotate(angle % 360, relative=True)
     removed = {old[i].objgen for i in range(count) if i not in kept}
     if removed:
         prune.references_to(pdf, removed)
     if labels is not None:
         write_labels(pdf, [labels[i] for i in order])
+
+
+def _replace_pages(
+    pdf: pikepdf.Pdf,
+    listed: list[pikepdf.Page],
+    old: list[pikepdf.Dictionary],
+    order: Sequence[int],
+) -> None:
+    """Make ``old[i] for i in order`` the document's pages, in time linear in pages.
+
+    pikepdf finds a page by position through a fresh list of all pages, so deleting or
+    appending page by page grows with the square of the pages. Removing each page
+    from the end is qpdf's cheap case, and it flattens the tree first (inherited
+    attributes pushed down to the pages). With no page left, qpdf reads the page list
+    afresh from ``/Kids`` the next time it is asked, so the new order is written there
+    at once. A page placed twice becomes a copy of itself (as qpdf does when a page is
+    appended twice) with annotations of its own.
+    """
+    import pikepdf
+
+    for page in reversed(listed):
+        pdf.pages.remove(page)
+    root = pdf.Root.Pages
+    placed: set[int] = set()
+    kids = []
+    for index in order:
+        page = old[index]
+        if index in placed:
+            page = pdf.make_indirect(pikepdf.Dictionary(page))
+            _own_annotations(pdf, page)
+        placed.add(index)
+        page.Parent = root
+        kids.append(page)
+    root.Kids = pikepdf.Array(kids)
+    root.Count = len(kids)
 
 
 def _own_annotations(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:

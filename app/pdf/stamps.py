@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.pdf import ranges
-from app.pdf.document import Result, Source, open_pdf
+from app.pdf.document import Result, Source, chosen_pages, open_pdf
 from app.pdf.errors import N_, PdfError
 from app.pdf.job import Job
 
@@ -56,9 +56,8 @@ def page_numbers(
         total = start + len(chosen) - 1  # the last number shown
         canvas = Canvas(doc.pdf)
         vertical, horizontal = position.split("-")
-        for number, index in enumerate(chosen, start):
+        for number, page in enumerate(chosen_pages(doc.pdf, chosen), start):
             job.check()
-            page = doc.pdf.pages[index]
             width, height = shown_size(page)
             text = page_number_text(fmt, number, total)
             wide = canvas.text.width(text, size)
@@ -103,9 +102,8 @@ def watermark(
         canvas = Canvas(doc.pdf)
         state = canvas.opacity(opacity)
         name = canvas.image(stamp) if stamp is not None else None
-        for index in ranges.each_page(pages_spec, len(doc.pdf.pages)):
+        for page in chosen_pages(doc.pdf, ranges.each_page(pages_spec, len(doc.pdf.pages))):
             job.check()
-            page = doc.pdf.pages[index]
             width, height = shown_size(page)
             if name is not None:
                 ops = _image_ops(name, stamp.size, width, height, size, angle)  # type: ignore[union-attr]
