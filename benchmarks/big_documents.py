@@ -7,8 +7,9 @@ pages. Each copy is a distinct file to qpdf, so every page owns its objects as i
 a real concatenation. They are cached under ``~/.cache/sheaf-bench/big-documents``
 (``--clean`` removes that folder's files this script made, and nothing else).
 
-Every job runs through the HTTP API of one real Sheaf (desktop mode: one
-process, its page and upload limits raised for this server only) and as the
+Every job runs through the HTTP API of a real Sheaf (desktop mode: one
+process, a fresh one per job, its page and upload limits raised for this
+server only) and as the
 qpdf command line doing the same job. Printed per job: Sheaf's seconds at each
 size, its worst growth per doubling, qpdf's seconds at 20k, the ratio there, and
 the server's peak resident memory at the largest size against the input's size.
@@ -247,17 +248,22 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="sheaf-bench-big-"))
     results: dict[str, dict[str, list]] = {}
     env = {"SHEAF_MAX_PAGES": "1000000", "SHEAF_MAX_UPLOAD_MB": "8192"}
-    sheaf = Sheaf.start(["--log-level", "warning"], data_dir=work / "sheaf", env=env)
+    stamp = work / "stamp.pdf"
+    make_stamp(stamp)
     try:
-        requests.get(sheaf.base + "/", headers=sheaf.bearer(), timeout=30)
-        stamp = work / "stamp.pdf"
-        make_stamp(stamp)
         for doc, pages in docs:
             print(f"{pages:,} pages, {doc.stat().st_size / MB:,.0f} MB ({doc.name})", flush=True)
             for label, (op, files, data, qpdf_args) in jobs(doc, pages, small, stamp, work).items():
                 if args.only and label not in args.only.split(","):
                     continue
-                ours = sheaf_job(sheaf, op, files, data, work / "sheaf-out")
+                # A fresh server per job: what one job holds at its peak, not what the
+                # allocator kept from the jobs before it.
+                sheaf = Sheaf.start(["--log-level", "warning"], data_dir=work / "sheaf", env=env)
+                try:
+                    requests.get(sheaf.base + "/", headers=sheaf.bearer(), timeout=30)
+                    ours = sheaf_job(sheaf, op, files, data, work / "sheaf-out")
+                finally:
+                    sheaf.stop()
                 theirs = qpdf_job(qpdf_args(doc, work / "qpdf-out.pdf"))
                 results.setdefault(label, {"sheaf": [], "qpdf": []})
                 results[label]["sheaf"].append(ours)
@@ -270,7 +276,6 @@ def main() -> None:
                 for leftover in (work / "sheaf-out", work / "qpdf-out.pdf"):
                     leftover.unlink(missing_ok=True)
     finally:
-        sheaf.stop()
         shutil.rmtree(work, ignore_errors=True)
     report(sizes, docs, results)
     if args.json:
