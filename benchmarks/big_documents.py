@@ -268,7 +268,7 @@ def main() -> None:
                 finally:
                     sheaf.stop()
                 theirs = (float("nan"), 0)
-                asked = min(sizes, key=lambda n: abs(n - pages))  # noqa: B023
+                asked = min(sizes, key=lambda n: abs(n - pages))
                 if args.qpdf_at == "all" or str(asked) in args.qpdf_at.split(","):
                     theirs = qpdf_job(qpdf_args(doc, work / "qpdf-out.pdf"))
                 results.setdefault(label, {"sheaf": [], "qpdf": []})
