@@ -133,6 +133,20 @@ def fill(
         return doc.result(output, {"filled": len(values)})
 
 
+def appear_as_shown(pdf: pikepdf.Pdf) -> None:
+    """Give text and choice values the appearance a viewer would draw for them itself
+    (all of them if the form asks viewers to, else those with none), so a copy made to
+    be looked at (redaction's) shows the values as a viewer does, in Sheaf's fonts."""
+    if not isinstance(pdf.Root.get("/AcroForm"), pikepdf.Dictionary):
+        return
+    canvas = Canvas(pdf)
+    asked = bool(pdf.Root.AcroForm.get("/NeedAppearances"))
+    _appear_where_missing(pdf, canvas, _groups(pdf), set(), redraw=asked)
+    canvas.finish()
+    if "/NeedAppearances" in pdf.Root.AcroForm:
+        del pdf.Root.AcroForm["/NeedAppearances"]
+
+
 def _set(pdf: pikepdf.Pdf, canvas: Canvas, fields: list[Any], value: Any) -> None:
     kind = _kind(fields[0])
     widgets = [w for f in fields for w in pdf.acroform.get_annotations_for_field(f)]

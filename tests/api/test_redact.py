@@ -1,4 +1,9 @@
-"""Redaction through the real API, checked by extracting text, not by looking."""
+"""Redaction through the real API, checked by extracting text, not by looking.
+
+The attacker's tour of every hiding place is in ``test_redaction_places.py``;
+here: what redaction keeps, what it reports, hidden information, the matches
+listing, and how it answers bad requests and a client that leaves.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,11 @@ from urllib.parse import unquote
 
 import pikepdf
 import pypdfium2 as pdfium
+import pytest
+import requests
 from pdfcheck import add_note, error_of, open_result, qpdf_ok, texts
+from redaction_docs import BLUE, GREEN, RED, Doc, colour_pixels, leaks, qdf, rgb
+from redaction_places import PLACES, build
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 OUTLINE = "006-pdflatex-outline/pdflatex-outline.pdf"
@@ -19,6 +28,14 @@ LIBRE_FORM = "012-libreoffice-form/libreoffice-form.pdf"
 
 def _report(r) -> dict:
     return json.loads(unquote(r.headers["X-Sheaf-Report"]))
+
+
+def _post(api, data: bytes, form: dict, op: str = "redact"):
+    return api(op, [("file", ("doc.pdf", data, "application/pdf"))], form)
+
+
+def _place(name: str, secret: str = "ZEBRA42") -> bytes:
+    return build(next(p for p in PLACES if p.name == name), secret)
 
 
 def test_redacted_text_cannot_be_extracted_and_other_pages_keep_theirs(
@@ -34,7 +51,8 @@ def test_redacted_text_cannot_be_extracted_and_other_pages_keep_theirs(
     assert all("contents" not in t.lower() for t in after)
     for i, (old, new) in enumerate(zip(before, after, strict=True)):
         assert (new == old) if i not in hit else (new.strip() == "")
-    assert _report(r) == {"pages": [hit[0] + 1], "found": len("contents")}
+    report = _report(r)
+    assert report["pages"] == [hit[0] + 1] and report["found"] >= 1 and "text" in report["where"]
     # The redacted page is one image: no fonts, no text operators left in the file's page.
     page = out.pages[hit[0]]
     assert "/Font" not in page.obj.Resources
@@ -61,9 +79,10 @@ def test_areas_are_blacked_out_on_their_page_only(api, pdf_file, samples):
     ).getextrema() == (0, 0)
     assert image.crop((0, int(0.5 * h), w, h)).getextrema()[1] == 255  # the rest is the page
     assert _report(r)["pages"] == [2]
+    assert _report(r)["hidden"] is False  # areas alone keep hidden information
 
 
-def test_text_is_removed_from_details_comments_and_form_values(api, samples):
+def _falcon_form(samples) -> bytes:
     with pikepdf.open(samples / LIBRE_FORM) as pdf:
         pdf.docinfo["/Title"] = "Project Falcon plan"
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
@@ -73,9 +92,14 @@ def test_text_is_removed_from_details_comments_and_form_values(api, samples):
         field.set_value(pikepdf.String("FALCON"), True)
         data = io.BytesIO()
         pdf.save(data)
-    r = requests_post(api, data.getvalue(), {"text": "falcon"})
+    return data.getvalue()
+
+
+def test_text_is_removed_from_details_comments_and_form_values(api, samples):
+    r = _post(api, _falcon_form(samples), {"text": "falcon", "remove_hidden": "false"})
     out = open_result(r)
     assert "falcon" not in str(out.docinfo.get("/Title")).lower()
+    assert "Project" in str(out.docinfo.get("/Title"))  # the rest of the title stays
     assert b"falcon" not in out.Root.Metadata.read_bytes().lower()
     for obj in out.objects:
         if isinstance(obj, pikepdf.Dictionary):
@@ -86,10 +110,6 @@ def test_text_is_removed_from_details_comments_and_form_values(api, samples):
     assert "/AcroForm" not in out.Root or all(
         f.get("/T") != "Birthday" for f in out.Root.AcroForm.Fields
     )
-
-
-def requests_post(api, data: bytes, form: dict):
-    return api("redact", [("file", ("doc.pdf", data, "application/pdf"))], form)
 
 
 def test_links_outside_redacted_areas_stay(api, pdf_file, samples):
@@ -132,3 +152,230 @@ def test_redact_says_when_there_is_nothing_to_remove_or_the_areas_are_wrong(api,
     )
     error_of(r, 400, "page_out_of_range")
     error_of(api("redact", [pdf_file(FOUR)], {}), 400, "bad_option")
+    error_of(api("redact", [pdf_file(FOUR)], {"text": "  "}), 400, "bad_option")
+
+
+def test_the_report_says_where_the_text_was_and_what_was_removed(api):
+    r = _post(api, _place("attachment_contents"), {"text": "zebra42", "remove_hidden": "false"})
+    report = _report(r)
+    assert {"kind": "attachment", "name": "notes.txt"} in report["removed"]
+    assert {"text", "attachments"} <= set(report["where"]) and report["hidden"] is False
+    assert "notes.txt" not in open_result(r).attachments
+    r = _post(api, _place("title_and_bookmarks_only"), {"text": "zebra42"})
+    report = _report(r)
+    assert report["pages"] == [] and {"info", "bookmarks"} <= set(report["where"])
+
+
+def test_text_only_outside_the_pages_changes_no_page(api):
+    data = _place("title_and_bookmarks_only")
+    r = _post(api, data, {"text": "ZEBRA42", "remove_hidden": "false"})
+    assert texts(r.content) == texts(data)
+    out = open_result(r)
+    title = str(out.docinfo["/Title"])
+    assert "ZEBRA42" not in title and title.startswith("About ")
+
+
+def _hidden_information() -> bytes:
+    """The secret on page 1, and harmless hidden information of every kind."""
+    doc = Doc.new("ZEBRA42")
+    doc.write(0, "ZEBRA42", 40, 120)
+    pdf = doc.pdf
+    pdf.attachments["plan.txt"] = pikepdf.AttachedFileSpec(pdf, b"plan", filename="plan.txt")
+    script = pdf.make_indirect(
+        pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    )
+    pdf.Root.OpenAction = script
+    pdf.Root.AcroForm = pikepdf.Dictionary(
+        Fields=[], XFA=[pikepdf.String("datasets"), pikepdf.Stream(pdf, b"<d/>")]
+    )
+    doc.page(1).obj.PieceInfo = pikepdf.Dictionary(App=pikepdf.Dictionary(Private=1))
+    doc.page(1).obj.Thumb = pikepdf.Stream(
+        pdf,
+        b"\xff" * 12,
+        Width=2,
+        Height=2,
+        ColorSpace=pikepdf.Name.DeviceRGB,
+        BitsPerComponent=8,
+        Subtype=pikepdf.Name.Image,
+    )
+    pdf.docinfo["/Author"] = "Ada"
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:creator"] = ["Ada"]
+    layer = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name="Draft"))
+    pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=[layer], D=pikepdf.Dictionary(OFF=[layer]))
+    doc.resources(1).Properties = pikepdf.Dictionary(L0=layer)
+    doc.font(1)
+    doc.add(1, f"/OC /L0 BDC BT {rgb(GREEN)} rg 40 60 Td /Helv 20 Tf (LAYERWORD) Tj ET EMC")
+    return doc.save()
+
+
+def test_hidden_information_goes_with_text_redaction_unless_asked_to_stay(api):
+    data = _hidden_information()
+    r = _post(api, data, {"text": "ZEBRA42"})
+    out = open_result(r)
+    report = _report(r)
+    assert report["hidden"] is True
+    kinds = {item["kind"] for item in report["removed"]}
+    assert {"attachment", "javascript", "xfa", "private_data", "thumbnail", "metadata"} <= kinds
+    assert "hidden_layers" in kinds
+    assert not out.attachments and "/OpenAction" not in out.Root
+    assert "/XFA" not in out.Root.AcroForm and "/Metadata" not in out.Root
+    assert "/Info" not in out.trailer
+    assert "/PieceInfo" not in out.pages[1].obj and "/Thumb" not in out.pages[1].obj
+    assert "LAYERWORD" not in texts(r.content)[1] and "OTHER" in texts(r.content)[1]
+    kept = open_result(_post(api, data, {"text": "ZEBRA42", "remove_hidden": "false"}))
+    assert list(kept.attachments) == ["plan.txt"] and "/OpenAction" in kept.Root
+    assert "/XFA" in kept.Root.AcroForm and str(kept.docinfo["/Author"]) == "Ada"
+    assert "LAYERWORD" in texts(_saved(kept))[1]
+    area = json.dumps([{"page": 1, "x": 0, "y": 0, "width": 0.5, "height": 0.5}])
+    by_area = open_result(_post(api, data, {"areas": area}))
+    assert list(by_area.attachments) == ["plan.txt"] and "/Metadata" in by_area.Root
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_matches_lists_where_the_text_shows_without_changing_anything(api):
+    data = _place("typewriter_beside_page_text")
+    r = _post(api, data, {"text": "zebra 42"}, op="redact/matches")
+    assert r.status_code == 200, r.text[:300]
+    found = r.json()
+    assert found["found"] == 2 and [p["page"] for p in found["pages"]] == [1]
+    boxes = found["pages"][0]["boxes"]
+    # The boxes cover every red pixel: fed back as areas, they remove the secret.
+    areas = [{"page": 1, **b} for b in boxes]
+    for area in areas:
+        assert 0 <= area["x"] < 1 and 0 < area["width"] <= 1 and area["y"] + area["height"] <= 1
+    red = _post(api, data, {"areas": json.dumps(areas)})
+    assert colour_pixels(red.content, RED) == [0, 0]
+    assert colour_pixels(red.content, BLUE)[0] > 0
+    error_of(_post(api, data, {}, op="redact/matches"), 400, "missing_field")
+
+
+def test_the_openapi_document_describes_matches_and_the_hidden_option(api, desktop_shared):
+    spec = requests.get(
+        f"{desktop_shared.base}/api/v1/openapi.json", headers=desktop_shared.bearer(), timeout=30
+    ).json()
+    matches = spec["paths"]["/api/v1/redact/matches"]["post"]
+    body = matches["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert body["required"] == ["file", "text"] and "boxes" in matches["summary"]
+    assert "application/json" in matches["responses"]["200"]["content"]
+    redact = spec["paths"]["/api/v1/redact"]["post"]["requestBody"]["content"]
+    option = redact["multipart/form-data"]["schema"]["properties"]["remove_hidden"]
+    assert option["type"] == "boolean" and "attachments" in option["description"]
+
+
+@pytest.mark.parametrize("secret", ["ZEBRA42", "绝密文件"])
+def test_an_old_revision_left_by_an_incremental_update_goes(api, secret):
+    """Page 2 held the secret before an incremental update replaced its text: the old
+    revision is still in the file's bytes until Sheaf writes the file anew."""
+    doc = Doc.new(secret)
+    doc.write(0, secret, 40, 120)
+    doc.write(1, secret, 40, 60)
+    first = doc.save(compress_streams=False)
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        content = pdf.pages[1].obj.Contents
+        last = content[len(content) - 1] if isinstance(content, pikepdf.Array) else content
+        old, number = last.read_raw_bytes(), last.objgen[0]
+        size, root = int(pdf.trailer.Size), pdf.Root.objgen[0]
+    start = first.rindex(b"startxref") + len(b"startxref")
+    previous = int(first[start:].split()[0])
+    body = b"q Q"
+    obj = b"%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (number, len(body), body)
+    offset, xref = len(first) + 1, len(first) + 1 + len(obj)
+    trailer = b"<< /Size %d /Root %d 0 R /Prev %d >>" % (size, root, previous)
+    update = b"\n%sxref\n%d 1\n%010d 00000 n \ntrailer\n%s\nstartxref\n%d\n%%%%EOF\n" % (
+        obj,
+        number,
+        offset,
+        trailer,
+        xref,
+    )
+    data = first + update
+    assert old in data and old not in qdf(data)  # the old revision is only in the bytes
+    assert texts(data)[1].strip() == "OTHER"
+    r = _post(api, data, {"text": secret})
+    assert leaks(r.content, secret) == [] and old not in r.content
+    assert _report(r)["pages"] == [1]
+
+
+def test_form_values_shown_on_a_redacted_page_stay_in_its_picture(api):
+    """Issue 17 (7): a field's value is drawn as a viewer draws it, also where the
+    form asks viewers to draw values themselves (no appearance)."""
+    doc = Doc.new("ZEBRA42")
+    doc.write(0, "ZEBRA42", 40, 40)
+    fields = []
+    for name, top, drawn in (("drawn", 200, True), ("asked", 150, False)):
+        widget = doc.pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Widget,
+                FT=pikepdf.Name.Tx,
+                T=pikepdf.String(name),
+                V=pikepdf.String("SHOWN"),
+                Rect=[200, top, 380, top + 30],
+                F=4,
+                DA=pikepdf.String(f"{rgb(GREEN)} rg /Helv 18 Tf"),
+                P=doc.page(0).obj,
+            )
+        )
+        if drawn:
+            widget.AP = pikepdf.Dictionary(
+                N=doc.form(f"BT {rgb(GREEN)} rg 4 8 Td /Helv 18 Tf (SHOWN) Tj ET", (0, 0, 180, 30))
+            )
+        fields.append(widget)
+    doc.page(0).obj.Annots = fields
+    doc.pdf.Root.AcroForm = pikepdf.Dictionary(
+        Fields=fields,
+        NeedAppearances=True,
+        DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=doc.helvetica)),
+    )
+    data = doc.save()
+    r = _post(api, data, {"text": "ZEBRA42"})
+    assert _report(r)["pages"] == [1]
+    shown = colour_pixels(r.content, GREEN)[0]
+    assert shown > 0.8 * colour_pixels(data, GREEN)[0] > 0
+    assert colour_pixels(r.content, RED) == [0, 0]
+
+
+def test_redaction_stops_between_pages_when_the_client_goes_away(tmp_path):
+    import socket
+
+    from support import Sheaf, wait_until
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    sheaf = Sheaf.start(
+        ["--server", "--host", "127.0.0.1", "--port", "0"], data_dir=None, env={"TMPDIR": str(temp)}
+    )
+    try:
+        doc = Doc.new("ZEBRA42")
+        doc.write(0, "ZEBRA42", 40, 120)
+        for _ in range(9):
+            doc.pdf.pages.extend(doc.pdf.pages)  # 1,024 pages that all show it
+        data = doc.save()
+        head = (
+            b'--b\r\nContent-Disposition: form-data; name="text"\r\n\r\nZEBRA42\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="file"; filename="long.pdf"\r\n'
+            b"Content-Type: application/pdf\r\n\r\n"
+        )
+        body = head + data + b"\r\n--b--\r\n"
+        request = (
+            f"POST /api/v1/redact HTTP/1.1\r\nHost: 127.0.0.1:{sheaf.port}\r\n"
+            "Content-Type: multipart/form-data; boundary=b\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        with socket.create_connection(("127.0.0.1", sheaf.port)) as conn:
+            conn.sendall(request + body)
+            wait_until(lambda: list(temp.glob("sheaf-scratch-*/req-*/out/view.pdf")), 60, "pages")
+        wait_until(
+            lambda: "redact stopped early: the client went away" in sheaf.output(),
+            120,
+            "the redaction to stop",
+        )
+        wait_until(lambda: not list(temp.glob("sheaf-scratch-*/req-*")), 30, "cleanup")
+    finally:
+        sheaf.stop()

@@ -6,6 +6,7 @@ import json
 from urllib.parse import quote
 
 from app.api.declare import (
+    JSON,
     ONE_PDF,
     PAGES,
     PASSWORD,
@@ -96,11 +97,23 @@ def repair(inputs: Inputs, ctx: Context) -> FileOut:
     return out
 
 
+REDACT_TEXT = Field(
+    "text",
+    "string",
+    "Text to remove wherever it occurs: any case, spacing between letters ignored, in the"
+    " pages, their comments and form fields, and everything else the file holds.",
+    max_length=500,
+)
+
+
 @operation(
     "redact",
     "Remove text and areas for good: each page with a redaction becomes an image with the"
-    " redacted parts black (other pages keep their text). X-Sheaf-Report: percent-encoded JSON"
-    " {pages, found}.",
+    " redacted parts black (other pages keep their text); the text is also removed from"
+    " every string and stream of the file. X-Sheaf-Report: percent-encoded JSON {pages,"
+    " found, where, removed, hidden}: the pages now images, occurrences drawn on pages, the"
+    " parts of the document the text was found in, each thing removed whole ({kind, name}),"
+    " and whether hidden information was removed.",
     [
         ONE_PDF,
         PASSWORD,
@@ -111,12 +124,7 @@ def repair(inputs: Inputs, ctx: Context) -> FileOut:
             ' "height": 0.05}], fractions of the page as shown, from its top-left corner.',
             max_length=100_000,
         ),
-        Field(
-            "text",
-            "string",
-            "Text to remove wherever it occurs (any case), also from details and comments.",
-            max_length=500,
-        ),
+        REDACT_TEXT,
         Field(
             "dpi",
             "integer",
@@ -124,6 +132,13 @@ def repair(inputs: Inputs, ctx: Context) -> FileOut:
             default=150,
             minimum=72,
             maximum=300,
+        ),
+        Field(
+            "remove_hidden",
+            "boolean",
+            "Also remove hidden information: attachments, JavaScript, XFA form data, private"
+            " application data, thumbnails, hidden layers and metadata (document details and"
+            " XMP). When not given: on for text redaction, off for areas alone.",
         ),
     ],
     (PDF,),
@@ -140,7 +155,26 @@ def redact(inputs: Inputs, ctx: Context) -> FileOut:
         areas=areas_from_json(inputs["areas"]) if inputs["areas"] else [],
         text=inputs["text"] or "",
         dpi=inputs["dpi"],
+        hidden=inputs["remove_hidden"],
     )
     out = pdf_out(result, f"{stem(source)}-redacted.pdf")
     out.headers["X-Sheaf-Report"] = quote(json.dumps(result.info), safe="")
     return out
+
+
+@operation(
+    "redact/matches",
+    "Find where a text shows, as redact would find it, without changing anything: JSON"
+    " {found, pages: [{page, boxes: [{x, y, width, height}]}]}, boxes as fractions of the"
+    " page as shown from its top-left corner (the form the areas field of redact takes).",
+    [
+        ONE_PDF,
+        PASSWORD,
+        Field("text", "string", "Text to find.", required=True, max_length=500),
+    ],
+    (JSON,),
+)
+def redact_matches(inputs: Inputs, ctx: Context) -> dict:
+    from app.pdf.redact import find_matches
+
+    return find_matches(one(inputs), ctx.workspace.outputs, ctx.job, text=inputs["text"] or "")
