@@ -9,7 +9,9 @@ shows the redaction did not black out everything. The hiding places are in
 Three independent readers look for the secret in a result (:func:`leaks`):
 the file itself as ``qpdf --qdf --object-streams=disable --decode-level=all``
 writes it, searched in every encoding a PDF can hold text in; pdfium's and
-poppler's text of every page; and the pixels of every page.
+poppler's text of every page, and pdfium's text of every form and pattern drawn
+alone (nothing may draw them, and a CID font's codes do not spell the word);
+and the pixels of every page.
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ class Doc:
     def save(self, **options) -> bytes:
         self.canvas.finish()
         out = io.BytesIO()
-        self.pdf.save(out, **options)
+        self.pdf.save(out, fix_metadata_version=False, **options)  # XMP exactly as written
         return out.getvalue()
 
 
@@ -197,6 +199,41 @@ def page_texts(data: bytes, password: str = "") -> list[str]:
         doc.close()
 
 
+def drawn_alone(data: bytes, password: str = "") -> list[str]:
+    """The text pdfium reads in each form XObject and tiling pattern of the file, each
+    drawn alone on a page of its own (nothing draws some of them; a CID font's text
+    cannot be read from the file's bytes)."""
+    import pypdfium2 as pdfium
+
+    with pikepdf.open(io.BytesIO(data), password=password) as pdf, pikepdf.new() as scratch:
+        for obj in pdf.objects:
+            drawing = isinstance(obj, pikepdf.Stream) and (
+                obj.get("/Subtype") == pikepdf.Name.Form or "/PatternType" in obj
+            )
+            if not drawing:
+                continue
+            form = pikepdf.Stream(scratch, obj.read_bytes())
+            form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+            form.BBox = [-5000, -5000, 5000, 5000]
+            if isinstance(obj.get("/Resources"), pikepdf.Dictionary):
+                own = (
+                    obj.Resources if obj.Resources.is_indirect else pdf.make_indirect(obj.Resources)
+                )
+                form.Resources = scratch.copy_foreign(own)
+            page = scratch.add_blank_page(page_size=SIZE)
+            page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(S=form))
+            page.obj.Contents = pikepdf.Stream(scratch, b"/S Do")
+        if not len(scratch.pages):
+            return []
+        out = io.BytesIO()
+        scratch.save(out)
+    doc = pdfium.PdfDocument(out.getvalue())
+    try:
+        return [page.get_textpage().get_text_range() for page in doc]
+    finally:
+        doc.close()
+
+
 def poppler_text(data: bytes, password: str = "") -> str:
     with tempfile.TemporaryDirectory() as folder:
         given = Path(folder) / "in.pdf"
@@ -236,6 +273,8 @@ def leaks(data: bytes, secret: str, password: str = "") -> list[str]:
             found.append(f"pdfium text of page {number}")
     if _compact(secret) in _compact(poppler_text(data, password)):
         found.append("poppler text")
+    if any(_compact(secret) in _compact(text) for text in drawn_alone(data, password)):
+        found.append("pdfium text of a form or pattern drawn alone")
     for number, count in enumerate(colour_pixels(data, RED, password), 1):
         if count:
             found.append(f"{count} red pixels on page {number}")

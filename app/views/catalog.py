@@ -346,9 +346,20 @@ ADDING: tuple[Tool, ...] = (
                 "text",
                 _l("Words to remove"),
                 help=_l(
-                    "Every place they appear, in any case. Those pages become pictures: their"
-                    " text can no longer be selected or searched."
+                    "Every place they appear, in any case, also spaced out, in comments and"
+                    " form fields too. Those pages become pictures: their text can no longer be"
+                    " selected or searched. The words also go from the document’s details,"
+                    " bookmarks, attachments and everything else the file holds."
                 ),
+            ),
+            Option(
+                "remove_hidden",
+                _l(
+                    "Also remove hidden information: attachments, scripts, form data, private"
+                    " data, thumbnails, hidden layers and metadata"
+                ),
+                "checkbox",
+                checked_with="text",
             ),
             Option("dpi", _l("Picture resolution (DPI)"), "number"),
         ),

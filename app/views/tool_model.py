@@ -25,6 +25,9 @@ class Option:
     #: Shown only while another option has this value, e.g. ("mode", "every").
     shown_when: tuple[str, str] | None = None
     accept: str = ""  # a "file" option: what the chooser offers
+    #: A checkbox whose declared default is "it depends": on while this other option
+    #: has a value, until the person sets it (redaction's "also remove hidden information").
+    checked_with: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Shown:
     step: str = "1"
     shown_when: tuple[str, str] | None = None
     accept: str = ""
+    checked_with: str = ""
 
 
 def _text(value: object) -> str:
@@ -95,6 +99,7 @@ class Tool:
                     step="any" if declared.kind == "number" else "1",
                     shown_when=opt.shown_when,
                     accept=opt.accept,
+                    checked_with=opt.checked_with,
                 )
             )
         return shown

@@ -218,7 +218,7 @@ def _page(
     for place, present in (
         ("text", hits.count),
         ("comments", said),
-        ("page_content", index in found.held),
+        ("page_content", index in found.held and not hits.count),
         ("drawings", streams),
     ):
         if present:
@@ -227,7 +227,8 @@ def _page(
         scale = dpi / 72
         width, height = paint.size(view, scale, job, index)
         image = paint.render(view, width, height)
-        masks = [paint.text_ink(view, image, hits.chars, job)] if hits.chars else []
+        ink = paint.text_ink(view, image, hits.chars, job, index in found.glyphs)
+        masks = [ink] if ink is not None else []
         if streams and without_doc is not None:
             with PDFIUM:
                 other = PageView(without_doc, index)

@@ -33,7 +33,7 @@ from app.pdf.redact.needle import Needle
 ObjGen = tuple[int, int]
 Rect = tuple[float, float, float, float]
 HIDDEN, NO_VIEW = 2, 32
-#: How a stream is used (content, form or drawer), the stream, and its resources.
+#: How a stream is used (content, form, drawer or a Type 3 glyph), the stream, its resources.
 Use = tuple[str, pikepdf.Stream, Any]
 #: Of one stream: does it hold the needle, does it show text, what it uses.
 Examined = tuple[bool, bool, list[Use]]
@@ -58,6 +58,8 @@ class Audit:
     resources: dict[ObjGen, pikepdf.Object] = field(default_factory=dict)
     #: Every drawing stream some page uses.
     used: set[ObjGen] = field(default_factory=set)
+    #: Pages that draw text in Type 3 fonts (glyphs are drawings: their boxes may lie).
+    glyphs: set[int] = field(default_factory=set)
 
 
 def shown(annot: pikepdf.Object) -> bool:
@@ -120,6 +122,9 @@ def _follow(
         if key not in memo:
             memo[key] = _examine(stream, resources, needle, job)
         holds, shows_text, children = memo[key]
+        if kind == "glyph":
+            found.glyphs.add(index)
+            kind = "drawer"
         if holds:
             (found.drawers[index].add(stream.objgen) if kind == "drawer" else found.held.add(index))
         elif kind == "drawer" and shows_text:
@@ -169,7 +174,7 @@ def _used(names: set[str], resources: object) -> Iterator[Use]:
             procs = font.get("/CharProcs")
             for proc in procs.values() if isinstance(procs, pikepdf.Dictionary) else ():
                 if isinstance(proc, pikepdf.Stream):
-                    yield "drawer", proc, font.get("/Resources", resources)
+                    yield "glyph", proc, font.get("/Resources", resources)
         state = _entry(kinds["/ExtGState"], name)
         mask = state.get("/SMask") if isinstance(state, pikepdf.Dictionary) else None
         group = mask.get("/G") if isinstance(mask, pikepdf.Dictionary) else None

@@ -74,7 +74,8 @@ _STANDARD = """
 """
 STANDARD = frozenset(_STANDARD.split())
 
-FONT_NAMES = {"/BaseFont", "/FontName"}
+#: Where names are a font's machinery (its name, its glyphs' names), never the document's.
+FONT_NAMES = {"/BaseFont", "/FontName", "/Differences", "/CharProcs"}
 
 
 def renamable(name: str, needle: Needle, key: str | None = None) -> bool:

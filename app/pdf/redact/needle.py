@@ -16,8 +16,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-#: Spacing a viewer shows (or hides) between letters; allowed anywhere inside a match.
-SPACING = "\\s\u00ad\u200b\u200c\u200d\u2060\ufeff\u3000"
+#: Characters that take no room (soft hyphen, zero-width spaces, word joiner, BOM).
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+#: Spacing a viewer shows (or hides) between letters, as a regular expression class's
+#: contents; allowed anywhere inside a match.
+SPACING = "\\s" + INVISIBLE
 BLACK = "█"
 #: Large data is searched in windows, so no decoded copy is larger than this.
 WINDOW = 1 << 20
@@ -39,7 +42,7 @@ class Needle:
 
     def __init__(self, text: str) -> None:
         self.text = text.strip()
-        letters = [c for c in fold(self.text) if not c.isspace() and c not in SPACING]
+        letters = [c for c in fold(self.text) if not c.isspace() and c not in INVISIBLE]
         self.letters = "".join(letters)
         gap = f"[{SPACING}]*"
         self.pattern = re.compile(gap.join(re.escape(c) for c in letters), re.IGNORECASE)

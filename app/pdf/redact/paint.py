@@ -28,6 +28,8 @@ from app.pdf.redact.audit import rect as annot_rect
 from app.pdf.redact.search import Box, PageView
 from app.pdf.render import PDFIUM
 
+#: Text render modes that stroke the glyphs' outlines (stroke, fill and stroke, and clip).
+STROKED = {1, 2, 5, 6}
 #: Keys of a page that describe the content it no longer has.
 STALE_KEYS = ("/StructParents", "/Thumb", "/PieceInfo", "/Group", "/VP", "/Metadata", "/AA")
 
@@ -82,13 +84,20 @@ def changed(picture: Any, other: Callable[[int, int], Any], job: Job) -> Any:
         strip = other(top, rows)
         diff = ImageChops.difference(picture.crop((0, top, width, top + rows)), strip)
         strip.close()
-        spread = diff.point(lambda v: 255 if v else 0).convert("L")  # any channel that moved
-        mask.paste(spread.point(lambda v: 255 if v else 0), (0, top))
+        box = diff.getbbox()
+        if box is None:
+            continue
+        part = diff.crop(box).point(lambda v: 255 if v else 0).convert("L")  # any channel
+        mask.paste(part.point(lambda v: 255 if v else 0), (box[0], top + box[1]))
     return mask
 
 
-def text_ink(view: PageView, picture: Any, chars: set[int], job: Job) -> Any:
-    """The pixels the text objects holding ``chars`` draw, minus the other letters in them."""
+def text_ink(view: PageView, picture: Any, chars: set[int], job: Job, glyphs: bool) -> Any:
+    """The pixels the text objects holding ``chars`` draw, minus the other letters in them;
+    None where the boxes already cover them. A glyph of an ordinary font lies inside the
+    box pdfium gives it (its outline's); a Type 3 glyph (``glyphs``: the page has such
+    fonts) is a drawing that may reach anywhere, and stroked text is wider than its
+    outline, so for those the page is drawn again without the matched text objects."""
     from PIL import ImageChops, ImageDraw
 
     objects: dict[int, Any] = {}
@@ -97,6 +106,11 @@ def text_ink(view: PageView, picture: Any, chars: set[int], job: Job) -> Any:
             obj = view.text_object(i)
             if obj:
                 objects[ctypes.cast(obj, ctypes.c_void_p).value or 0] = obj
+        stroked = any(
+            view.raw.FPDFTextObj_GetTextRenderMode(obj) in STROKED for obj in objects.values()
+        )
+        if not objects or not (glyphs or stroked):
+            return None
         for obj in objects.values():
             view.raw.FPDFPageObj_SetIsActive(obj, False)
     width, height = picture.size
@@ -127,13 +141,15 @@ def text_ink(view: PageView, picture: Any, chars: set[int], job: Job) -> Any:
 
 
 def black(picture: Any, boxes: list[Box], masks: list[Any]) -> None:
-    """Black the boxes, and every pixel of each mask (grown by one pixel), in place."""
-    from PIL import ImageDraw, ImageFilter
+    """Black the boxes, and every pixel of each mask, in place. A mask holds every pixel
+    the text changed, its anti-aliased edges too: nothing beside them tells of it."""
+    from PIL import ImageDraw
 
     width, height = picture.size
     for mask in masks:
-        if mask.getbbox() is not None:
-            picture.paste((0, 0, 0), (0, 0), mask.filter(ImageFilter.MaxFilter(3)))
+        box = mask.getbbox()
+        if box is not None:
+            picture.paste((0, 0, 0), box, mask.crop(box))
     draw = ImageDraw.Draw(picture)
     for box in boxes:
         left, top, right, bottom = _pixels(box, width, height)

@@ -39,6 +39,9 @@ FONT_FILES = {"/FontFile", "/FontFile2", "/FontFile3"}
 #: Streams that are machinery, not words: maps of glyph codes, colour profiles, functions.
 MACHINERY = {"/ToUnicode", "/Encoding", "/CIDSet", "/CIDToGIDMap", "/Function", "/Functions"}
 APPEARANCE_STATES = {"/N", "/D", "/R"}
+#: A font's strings: its glyph names (``/underscore`` is not the word "under") and the
+#: character collection it uses.
+GLYPH_LISTS = {"/CharSet", "/Registry", "/Ordering", "/FontFamily"}
 #: What a removed stream was, by the place it sat in.
 REMOVED_KIND = {
     "attachments": "attachment",
@@ -70,7 +73,7 @@ class Scrub:
         for count, slot in enumerate(walk.values(self.pdf, self.skip)):
             if count % 4096 == 0:
                 self.job.check()
-            if isinstance(slot.key, str) and renamable(slot.key, self.needle):
+            if isinstance(slot.key, str) and renamable(slot.key, self.needle, slot.parent_key):
                 keys.append((slot.container, slot.key))
             self._value(slot)
         for container, key in keys:
@@ -85,11 +88,14 @@ class Scrub:
 
             for objgen in read_streams(self.pdf, self._unread, self.needle, self.folder, self.job):
                 self._doom(objgen, "drawing", "")
+                self.report.place("drawings")
         if self.doomed:
             self._remove_doomed()
 
     def _value(self, slot: walk.Slot) -> None:
         value, key = slot.value, slot.key
+        if key in GLYPH_LISTS:
+            return
         if isinstance(value, pikepdf.String):
             new = self._string(value)
             if new is not None:

@@ -43,6 +43,7 @@ PLACES = {
     "/URI": "links",
     "/Threads": "articles",
     "/Collection": "attachments",
+    "/Resources": "drawings",
 }
 
 

@@ -138,6 +138,19 @@
   });
   showChosen();
 
+  /* A checkbox that follows another option (redaction's "also remove hidden
+   * information" is on while there are words to remove) until the person sets it. */
+  Array.prototype.forEach.call(form.querySelectorAll("[data-checked-with]"), function (box) {
+    var other = document.getElementById("opt-" + box.getAttribute("data-checked-with"));
+    if (!other) { return; }
+    var follow = function () {
+      if (!box.dataset.set) { box.checked = other.value.trim() !== ""; }
+    };
+    box.addEventListener("change", function () { box.dataset.set = "yes"; });
+    other.addEventListener("input", follow);
+    follow();
+  });
+
   var formData = function (all) {
     var data = new FormData(form);
     data.delete(field);
@@ -186,11 +199,24 @@
       if (facts.found !== undefined && facts.pages && facts.pages.length) {
         note += " " + msg("redacted").replace("{pages}", facts.pages.join(", "));
       }
+      if (facts.where) { note += redactedElsewhere(facts); }
       ui.deliver(xhr, note);
       var link = document.getElementById("download-link");
       if (files.length === 1) { ui.offerSave(files[0], xhr.response, link ? link.download : ""); }
     });
   });
+
+  /* Redaction's report in words: the other parts of the file the words went from, and
+   * whether hidden information went too (each part's name is a data-msg-place-*). */
+  var redactedElsewhere = function (facts) {
+    var names = [];
+    facts.where.forEach(function (place) {
+      var name = msg("place-" + place) || msg("place-other");
+      if (msg("place-" + place) !== "-" && names.indexOf(name) < 0) { names.push(name); }
+    });
+    var note = names.length ? " " + msg("redactplaces").replace("{places}", names.join(", ")) : "";
+    return facts.hidden ? note + " " + msg("redacthidden") : note;
+  };
 
   var readButton = document.getElementById("read-button");
   var readDetails = function () {
