@@ -115,7 +115,7 @@ def redact(
         report.pages = [i + 1 for i in sorted(pictures)]
         if needle:
             scrub = Scrub(pdf, needle, job, report, output.parent, frozenset(pictures.values()))
-            scrub.used, scrub.drop_thumbnails = found.used, bool(pictures)
+            scrub.used, scrub.clean, scrub.drop_thumbnails = found.used, found.clean, bool(pictures)
             scrub.run()
             if not report.where and not pictures and not wanted:
                 raise PdfError("nothing_to_redact", text=needle.text)

@@ -56,8 +56,9 @@ class Audit:
     unread: dict[ObjGen, set[int]] = field(default_factory=lambda: defaultdict(set))
     #: The resources each unread drawer is drawn with.
     resources: dict[ObjGen, pikepdf.Object] = field(default_factory=dict)
-    #: Every drawing stream some page uses.
+    #: Every drawing stream some page uses, and those of them read and found clean.
     used: set[ObjGen] = field(default_factory=set)
+    clean: set[ObjGen] = field(default_factory=set)
     #: Pages that draw text in Type 3 fonts (glyphs are drawings: their boxes may lie).
     glyphs: set[int] = field(default_factory=set)
 
@@ -125,6 +126,8 @@ def _follow(
         if kind == "glyph":
             found.glyphs.add(index)
             kind = "drawer"
+        if not holds:
+            found.clean.add(stream.objgen)
         if holds:
             (found.drawers[index].add(stream.objgen) if kind == "drawer" else found.held.add(index))
         elif kind == "drawer" and shows_text:

@@ -62,6 +62,7 @@ class Scrub:
     folder: Path
     skip: frozenset[ObjGen] = frozenset()  # the new page pictures
     used: set[ObjGen] = field(default_factory=set)  # drawing streams pages use
+    clean: set[ObjGen] = field(default_factory=set)  # ... read already, not holding it
     drop_thumbnails: bool = False
     doomed: set[ObjGen] = field(default_factory=set)
     _unread: list[ObjGen] = field(default_factory=list)
@@ -132,7 +133,7 @@ class Scrub:
 
     def _stream(self, slot: walk.Slot, stream: pikepdf.Stream) -> None:
         kind = _kind(slot, stream)
-        if kind in ("image", "font", "machinery"):
+        if kind in ("image", "font", "machinery") or stream.objgen in self.clean:
             return
         try:
             decoded_size(stream, self.job.max_stream_bytes)

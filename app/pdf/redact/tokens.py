@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 _NEXT = re.compile(
     rb"%[^\r\n]*"  # a comment
+    rb"|\([^()\\]*\)"  # a literal string without escapes or parentheses (most are)
     rb"|\("  # a literal string starts
     rb"|<(?!<)[0-9A-Fa-f\s]*>"  # a hex string
     rb"|/[^\s/\[\]()<>{}%]*"  # a name
@@ -53,7 +54,9 @@ def read(data: bytes) -> Said:
         token = m.group()
         pos = m.end()
         first = token[:1]
-        if first == b"(":
+        if first == b"(" and len(token) > 1:
+            said.strings.append(token[1:-1])
+        elif first == b"(":
             raw, pos = _literal(data, pos)
             said.strings.append(_unescape(raw))
         elif first == b"<":
