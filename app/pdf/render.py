@@ -123,6 +123,19 @@ def _repaired_copy(source: Source) -> Path:
     return copy
 
 
+def refuse_too_large(width: int, height: int, index: int, job: Job) -> None:
+    """Refuse a picture of page ``index`` past the job's pixel budget or side limit."""
+    if width * height > job.max_render_pixels or max(width, height) > MAX_RENDER_SIDE:
+        raise PdfError(
+            "render_too_large",
+            page=index + 1,
+            width=width,
+            height=height,
+            limit=job.max_render_pixels // 1_000_000,
+            side=MAX_RENDER_SIDE,
+        )
+
+
 def render_page(
     document: Any,
     index: int,
@@ -151,15 +164,7 @@ def render_page(
             if fit_height and h_pt * scale > fit_height:
                 scale = fit_height / max(h_pt, 1.0)
             width, height = round(w_pt * scale), round(h_pt * scale)
-            if width * height > job.max_render_pixels or max(width, height) > MAX_RENDER_SIDE:
-                raise PdfError(
-                    "render_too_large",
-                    page=index + 1,
-                    width=width,
-                    height=height,
-                    limit=job.max_render_pixels // 1_000_000,
-                    side=MAX_RENDER_SIDE,
-                )
+            refuse_too_large(width, height, index, job)
             bitmap = page.render(scale=scale, rev_byteorder=True, may_draw_forms=True)
             image = bitmap.to_pil()
             bitmap.close()

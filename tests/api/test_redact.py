@@ -461,3 +461,14 @@ def test_a_stream_too_large_to_read_is_removed_and_reported(tmp_path):
     Scrub(pdf, Needle("secret"), Job(memory_budget=3 << 20), report, tmp_path).run()
     assert {"kind": "too_large"} in report.removed
     assert "/Private" not in pdf.Root.PieceInfo.App
+
+
+def test_a_renamed_destination_still_leads_where_it_led(api):
+    """The secret named a destination: it is renamed the same way where it is defined and
+    where a link uses it, so the link still works."""
+    r = _post(api, _place("destination_name"), {"text": "ZEBRA42"})
+    out = open_result(r)
+    names = [str(k) for k in out.Root.Dests.keys()]
+    link = next(a for a in out.pages[1].Annots if a.Subtype == "/Link")
+    assert names == [str(link.Dest)] and "ZEBRA42" not in names[0]
+    assert out.Root.Dests[names[0]][0].objgen == out.pages[0].obj.objgen

@@ -27,7 +27,7 @@ import pikepdf
 from app.pdf.budget import _Over, decoded_size
 from app.pdf.job import Job
 from app.pdf.redact import tokens
-from app.pdf.redact.names import STANDARD
+from app.pdf.redact.names import renamable
 from app.pdf.redact.needle import Needle
 
 ObjGen = tuple[int, int]
@@ -153,10 +153,11 @@ def _examine(stream: pikepdf.Stream, resources: object, needle: Needle, job: Job
 
 def said_holds(said: tokens.Said, needle: Needle) -> bool:
     """Do a drawing stream's strings (read together, as a word may be split over many),
-    its names or its comments hold the needle?"""
+    its names (those the scrub would rename: resource names used here) or its comments
+    hold the needle?"""
     return (
         needle.holds_bytes(b"".join(said.strings), "codes")
-        or any(n[1:] not in STANDARD and needle.holds(n[1:]) for n in said.names)
+        or any(renamable(n, needle) for n in said.names)
         or needle.holds_bytes(b"\n".join(said.comments), "codes")
     )
 

@@ -71,17 +71,43 @@ _STANDARD = """
     TwoColumnLeft TwoColumnRight TwoPageLeft TwoPageRight L2R R2L Highlight Caret Polygon
     PolyLine Circle Line FileAttachment PrinterMark TrapNet Redact Projection 3D OverlayText
     Repeat IC LE RD CL Sy
+    CMap CMapName UseCMap CMapType ObjStm Filespec XML Action MCR OBJR Perceptual
+    RelativeColorimetric AbsoluteColorimetric False True Unknown Comment Key Help NewParagraph
+    Paragraph Insert Approved Experimental NotApproved AsIs Expired NotForPublicRelease
+    Confidential Final Sold Departmental ForComment TopSecret Draft ForPublicRelease Diamond
+    OpenArrow ClosedArrow Butt ROpenArrow RClosedArrow Slash PaintType TilingType XStep YStep
+    Extend Coords AntiAlias Background Outline Push Toggle Invert Beveled Inset Dashed Solid
+    Graph PushPin Paperclip Tag Speaker Mic Dest Start Stop Pause Resume Interpolate Decode
+    ShadingType FunctionType Bounds Encode C0 C1 N Order Samples BitsPerSample Fields Include
+    Exclude ExportFormat IncludeNoValueFields SubmitPDF CanonicalFormat Annotation Mac DOS Unix
+    FileName MIME Desc Thumbnail Params CheckSum Size ModDate CreationDate Alternates Image
+    Measure Viewport GTS_PDFX UserUnit Tabs TemplateInstantiated PresSteps Dur Split Blinds Box
+    Wipe Dissolve Glitter Fly Fade Cover Uncover Push None Separation Colorant Process
+    MixingHints Components SpotFunction HalftoneType Matte Lookup Hival Base WhitePoint
+    BlackPoint Gamma Matrix Range ViewerPreferences Marked Suspects UserProperties Artifact
 """
 STANDARD = frozenset(_STANDARD.split())
 
 #: Where names are a font's machinery (its name, its glyphs' names), never the document's.
 FONT_NAMES = {"/BaseFont", "/FontName", "/Differences", "/CharProcs"}
+#: Dictionaries whose keys are names the document chose for people: named destinations,
+#: custom details, the states (export values) of check boxes and radio buttons.
+CHOSEN_KEYS = {"/Dests", "/Info", "/N", "/D", "/R"}
+#: Keys whose name values the document chose: a button's state, a named destination.
+CHOSEN_VALUES = {"/AS", "/V", "/DV", "/D", "/Dest"}
+#: Below this many letters, a word is too likely to be part of some name the format or a
+#: producer uses (``/Fa``, ``/Perceptual``) to rename names in no chosen place.
+SHORT = 3
 
 
-def renamable(name: str, needle: Needle, key: str | None = None) -> bool:
-    """Does ``name`` (``/Text``) hold the needle and belong to the document, not the format?"""
+def renamable(name: str, needle: Needle, key: str | None = None, chosen: bool = False) -> bool:
+    """Does ``name`` (``/Text``) hold the needle and belong to the document, not the format?
+    ``key``: where the name sits (its key, or the key of the array holding it); ``chosen``:
+    it sits where the document chose its names (:data:`CHOSEN_KEYS`, :data:`CHOSEN_VALUES`)."""
     text = name[1:]
     if text in STANDARD or key in FONT_NAMES:
+        return False
+    if not chosen and len(needle.letters) < SHORT:
         return False
     return bool(needle.spans(text)) or needle.holds(text)
 

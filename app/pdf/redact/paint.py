@@ -22,11 +22,10 @@ from typing import Any
 import pikepdf
 
 from app.pdf.canvas import Canvas, frame, matrix, shown_size
-from app.pdf.errors import PdfError
-from app.pdf.job import MAX_RENDER_SIDE, Job
+from app.pdf.job import Job
 from app.pdf.redact.audit import rect as annot_rect
 from app.pdf.redact.search import Box, PageView
-from app.pdf.render import PDFIUM
+from app.pdf.render import PDFIUM, refuse_too_large
 
 #: Text render modes that stroke the glyphs' outlines (stroke, fill and stroke, and clip).
 STROKED = {1, 2, 5, 6}
@@ -37,15 +36,7 @@ STALE_KEYS = ("/StructParents", "/Thumb", "/PieceInfo", "/Group", "/VP", "/Metad
 def size(view: PageView, scale: float, job: Job, index: int) -> tuple[int, int]:
     """The picture's pixels at ``scale``, refused past the job's limits."""
     width, height = max(1, round(view.width * scale)), max(1, round(view.height * scale))
-    if width * height > job.max_render_pixels or max(width, height) > MAX_RENDER_SIDE:
-        raise PdfError(
-            "render_too_large",
-            page=index + 1,
-            width=width,
-            height=height,
-            limit=job.max_render_pixels // 1_000_000,
-            side=MAX_RENDER_SIDE,
-        )
+    refuse_too_large(width, height, index, job)
     return width, height
 
 
@@ -152,8 +143,9 @@ def black(picture: Any, boxes: list[Box], masks: list[Any]) -> None:
             picture.paste((0, 0, 0), box, mask.crop(box))
     draw = ImageDraw.Draw(picture)
     for box in boxes:
-        left, top, right, bottom = _pixels(box, width, height)
-        draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), fill="black")
+        if box[2] > box[0] and box[3] > box[1]:  # a box off the page is empty
+            left, top, right, bottom = _pixels(box, width, height)
+            draw.rectangle((left - 1, top - 1, right + 1, bottom + 1), fill="black")
 
 
 def _pixels(box: Box, width: int, height: int) -> tuple[int, int, int, int]:

@@ -30,7 +30,7 @@ from app.pdf.budget import _Over, decoded_size
 from app.pdf.job import Job
 from app.pdf.redact import tokens, walk, xmp
 from app.pdf.redact.audit import said_holds
-from app.pdf.redact.names import renamable, renamed
+from app.pdf.redact.names import CHOSEN_KEYS, CHOSEN_VALUES, renamable, renamed
 from app.pdf.redact.needle import BLACK, Needle
 from app.pdf.redact.report import Report
 
@@ -74,7 +74,10 @@ class Scrub:
         for count, slot in enumerate(walk.values(self.pdf, self.skip)):
             if count % 4096 == 0:
                 self.job.check()
-            if isinstance(slot.key, str) and renamable(slot.key, self.needle, slot.parent_key):
+            chosen = slot.parent_key in CHOSEN_KEYS
+            if isinstance(slot.key, str) and renamable(
+                slot.key, self.needle, slot.parent_key, chosen
+            ):
                 keys.append((slot.container, slot.key))
             self._value(slot)
         for container, key in keys:
@@ -105,7 +108,7 @@ class Scrub:
         elif isinstance(value, pikepdf.Name):
             name = str(value)
             guard = key if isinstance(key, str) else slot.parent_key
-            if renamable(name, self.needle, guard):
+            if renamable(name, self.needle, guard, key in CHOSEN_VALUES):
                 slot.container[key] = renamed(name, self.needle)
                 self.report.place(slot.place)
         elif isinstance(value, pikepdf.Stream):

@@ -85,10 +85,10 @@ class PageView:
             ys.append(b * x + d * y + f)
         px, py = pad / max(self.width, 1e-3), pad / max(self.height, 1e-3)
         return (
-            max(0.0, min(xs) - px),
-            max(0.0, min(ys) - py),
-            min(1.0, max(xs) + px),
-            min(1.0, max(ys) + py),
+            _within(min(xs) - px),
+            _within(min(ys) - py),
+            _within(max(xs) + px),
+            _within(max(ys) + py),
         )
 
     def effective_box(self) -> Rect:
@@ -119,6 +119,10 @@ class PageView:
 
     def text_object(self, index: int) -> Any:
         return self.raw.FPDFText_GetTextObject(self.textpage.raw, index)
+
+
+def _within(value: float) -> float:
+    return max(0.0, min(1.0, value))
 
 
 def find(view: PageView, needle: Needle) -> Found:
