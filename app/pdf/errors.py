@@ -28,7 +28,10 @@ MESSAGES: dict[str, str] = {
     "unsupported_image": N_("“{name}” is not an image Sheaf can read (JPEG, PNG, TIFF or WebP)."),
     "bad_option": N_("The option “{option}” is not valid: {reason}."),
     "cannot_draw": N_("Sheaf has no letters for these characters in “{option}”: {chars}"),
-    "nothing_to_redact": N_("“{text}” is not in the document’s text; nothing was redacted."),
+    "nothing_to_redact": N_(
+        "“{text}” is nowhere in the document (its pages, comments, details or anything else"
+        " it holds); nothing was redacted."
+    ),
     "too_many_output_files": N_("That would make {count} files; the limit is {limit}."),
     "stream_too_large": N_(
         "“{name}” holds data that unpacks to more than {limit} MB, Sheaf’s limit for one part"
