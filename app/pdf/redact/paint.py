@@ -1,11 +1,12 @@
 """A redacted page as a picture: drawn as the viewer showed it, then blacked where needed.
 
-Boxes from text positions come from font metrics, and a glyph may draw far
-outside them (a Type 3 glyph larger than its box, stroked or smeared text).
-So besides the boxes, what the matched text *draws* is blacked: the page is
-drawn a second time with the text objects holding the match switched off,
-and every pixel that changes belongs to them. Pixels inside other letters of
-the same objects (words around the match) are spared. Patterns and glyph
+A match's box is what pdfium says its glyphs cover: an ordinary font's glyph
+box is its outline's. A Type 3 glyph is a drawing that may reach far outside
+the box its font declares, and stroked text is wider than its outline; for
+those, what the matched text *draws* is blacked: the page is drawn a second
+time with the text objects holding the match switched off, and every pixel
+that changes belongs to them (pixels inside the other letters of the same
+objects, the words around the match, are spared). Patterns and glyph
 procedures that hold the text are found the same way, against the view copy
 drawn without them.
 
