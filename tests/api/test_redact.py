@@ -1,8 +1,9 @@
 """Redaction through the real API, checked by extracting text, not by looking.
 
-The attacker's tour of every hiding place is in ``test_redaction_places.py``;
-here: what redaction keeps, what it reports, hidden information, the matches
-listing, and how it answers bad requests and a client that leaves.
+The attacker's tour of every hiding place is in ``test_redaction_places.py``, the
+rules for reading text and names in ``test_redaction_rules.py``; here: what
+redaction keeps, what it reports, hidden information, the matches listing, and
+how it answers bad requests and a client that leaves.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from urllib.parse import unquote
 
 import pikepdf
 import pypdfium2 as pdfium
-import pytest
 import requests
 from pdfcheck import add_note, error_of, open_result, qpdf_ok, texts
-from redaction_docs import BLUE, GREEN, RED, Doc, colour_pixels, leaks, qdf, rgb
+from redaction_docs import BLUE, GREEN, RED, Doc, colour_pixels, rgb
 from redaction_places import PLACES, build
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
@@ -268,79 +268,6 @@ def test_the_openapi_document_describes_matches_and_the_hidden_option(api, deskt
     assert option["type"] == "boolean" and "attachments" in option["description"]
 
 
-@pytest.mark.parametrize("secret", ["ZEBRA42", "绝密文件"])
-def test_an_old_revision_left_by_an_incremental_update_goes(api, secret):
-    """Page 2 held the secret before an incremental update replaced its text: the old
-    revision is still in the file's bytes until Sheaf writes the file anew."""
-    doc = Doc.new(secret)
-    doc.write(0, secret, 40, 120)
-    doc.write(1, secret, 40, 60)
-    first = doc.save(compress_streams=False)
-    with pikepdf.open(io.BytesIO(first)) as pdf:
-        content = pdf.pages[1].obj.Contents
-        last = content[len(content) - 1] if isinstance(content, pikepdf.Array) else content
-        old, number = last.read_raw_bytes(), last.objgen[0]
-        size, root = int(pdf.trailer.Size), pdf.Root.objgen[0]
-    start = first.rindex(b"startxref") + len(b"startxref")
-    previous = int(first[start:].split()[0])
-    body = b"q Q"
-    obj = b"%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (number, len(body), body)
-    offset, xref = len(first) + 1, len(first) + 1 + len(obj)
-    trailer = b"<< /Size %d /Root %d 0 R /Prev %d >>" % (size, root, previous)
-    update = b"\n%sxref\n%d 1\n%010d 00000 n \ntrailer\n%s\nstartxref\n%d\n%%%%EOF\n" % (
-        obj,
-        number,
-        offset,
-        trailer,
-        xref,
-    )
-    data = first + update
-    assert old in data and old not in qdf(data)  # the old revision is only in the bytes
-    assert texts(data)[1].strip() == "OTHER"
-    r = _post(api, data, {"text": secret})
-    assert leaks(r.content, secret) == [] and old not in r.content
-    assert _report(r)["pages"] == [1]
-
-
-def test_form_values_shown_on_a_redacted_page_stay_in_its_picture(api):
-    """Issue 17 (7): a field's value is drawn as a viewer draws it, also where the
-    form asks viewers to draw values themselves (no appearance)."""
-    doc = Doc.new("ZEBRA42")
-    doc.write(0, "ZEBRA42", 40, 40)
-    fields = []
-    for name, top, drawn in (("drawn", 200, True), ("asked", 150, False)):
-        widget = doc.pdf.make_indirect(
-            pikepdf.Dictionary(
-                Type=pikepdf.Name.Annot,
-                Subtype=pikepdf.Name.Widget,
-                FT=pikepdf.Name.Tx,
-                T=pikepdf.String(name),
-                V=pikepdf.String("SHOWN"),
-                Rect=[200, top, 380, top + 30],
-                F=4,
-                DA=pikepdf.String(f"{rgb(GREEN)} rg /Helv 18 Tf"),
-                P=doc.page(0).obj,
-            )
-        )
-        if drawn:
-            widget.AP = pikepdf.Dictionary(
-                N=doc.form(f"BT {rgb(GREEN)} rg 4 8 Td /Helv 18 Tf (SHOWN) Tj ET", (0, 0, 180, 30))
-            )
-        fields.append(widget)
-    doc.page(0).obj.Annots = fields
-    doc.pdf.Root.AcroForm = pikepdf.Dictionary(
-        Fields=fields,
-        NeedAppearances=True,
-        DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=doc.helvetica)),
-    )
-    data = doc.save()
-    r = _post(api, data, {"text": "ZEBRA42"})
-    assert _report(r)["pages"] == [1]
-    shown = colour_pixels(r.content, GREEN)[0]
-    assert shown > 0.8 * colour_pixels(data, GREEN)[0] > 0
-    assert colour_pixels(r.content, RED) == [0, 0]
-
-
 def test_redaction_stops_between_pages_when_the_client_goes_away(tmp_path):
     import socket
 
@@ -379,96 +306,3 @@ def test_redaction_stops_between_pages_when_the_client_goes_away(tmp_path):
         wait_until(lambda: not list(temp.glob("sheaf-scratch-*/req-*")), 30, "cleanup")
     finally:
         sheaf.stop()
-
-
-def test_the_format_s_own_names_and_a_font_s_glyph_names_are_never_renamed(api):
-    """Redacting "under" must not rename the glyph /underscore, nor "Font" the key /Font."""
-    doc = Doc.new("under")
-    doc.write(0, "under the sea", 40, 120)
-    font = doc.pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.Type1,
-            BaseFont=pikepdf.Name("/Helvetica"),
-            Encoding=pikepdf.Dictionary(Differences=[95, pikepdf.Name("/underscore")]),
-        )
-    )
-    doc.resources(1).Font.F9 = font
-    doc.font(1)
-    doc.add(1, "BT /F9 20 Tf 40 60 Td (a_b) Tj ET")
-    r = _post(api, doc.save(), {"text": "under"})
-    out = open_result(r)
-    assert list(out.pages[1].Resources.Font.F9.Encoding.Differences) == [95, "/underscore"]
-    assert "a_b" in texts(r.content)[1]
-    r = _post(api, _place("standard_font"), {"text": "font"})
-    error_of(r, 422, "nothing_to_redact")  # /Font, /FontFile... are the format's words
-
-
-@pytest.mark.parametrize(
-    ("needle", "text", "found"),
-    [
-        ("zebra42", "the Z E B R A 4 2 code", True),  # letter-spaced
-        ("ZEBRA 42", "zebra42", True),
-        ("fish", "ﬁsh", True),  # a ligature
-        ("ZEBRA", "ＺＥＢＲＡ", True),  # full-width letters
-        ("zebra", "ze\u00adbra", True),  # a soft hyphen
-        ("绝密", "&#x7EDD;&#23494;", True),  # character references
-        ("绝密", "%E7%BB%9D%E5%AF%86", True),  # percent escapes
-        ("绝密", "\\u7edd\\u5bc6", True),  # JavaScript escapes
-        ("zebra", "zeb-ra", False),
-        ("zebra", "a zebu ran", False),
-    ],
-)
-def test_what_counts_as_the_text(needle, text, found):
-    from app.pdf.redact.needle import Needle
-
-    assert Needle(needle).holds(text) is found
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        "绝密".encode("utf-16-be"),
-        b"\xfe\xff" + "绝密".encode("utf-16-be"),
-        "x绝密".encode("utf-16-le"),
-        "绝密".encode(),
-        "绝密".encode("gb18030"),
-        b"<x:image>" + __import__("base64").b64encode("nothing but 绝密 here".encode() * 9) + b"<",
-    ],
-)
-def test_bytes_hold_the_text_in_any_encoding(data):
-    from app.pdf.redact.needle import Needle
-
-    assert Needle("绝密").holds_bytes(data, "xmp")
-
-
-def test_a_stream_too_large_to_read_is_removed_and_reported(tmp_path):
-    """Streams are read within the job's budget; one that would unpack past it is
-    removed, never kept unread."""
-    import zlib
-
-    from app.pdf.job import Job
-    from app.pdf.redact.needle import Needle
-    from app.pdf.redact.report import Report
-    from app.pdf.redact.scrub import Scrub
-
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    big = pikepdf.Stream(pdf, zlib.compress(b"x" * (4 << 20)))
-    big.Filter = pikepdf.Name.FlateDecode
-    pdf.Root.PieceInfo = pikepdf.Dictionary(App=pikepdf.Dictionary(Private=big))
-    report = Report()
-    Scrub(pdf, Needle("secret"), Job(memory_budget=3 << 20), report, tmp_path).run()
-    assert {"kind": "too_large"} in report.removed
-    assert "/Private" not in pdf.Root.PieceInfo.App
-
-
-def test_a_renamed_destination_still_leads_where_it_led(api):
-    """The secret named a destination: it is renamed the same way where it is defined and
-    where a link uses it, so the link still works."""
-    r = _post(api, _place("destination_name"), {"text": "ZEBRA42"})
-    out = open_result(r)
-    names = [str(k) for k in out.Root.Dests.keys()]
-    link = next(a for a in out.pages[1].Annots if a.Subtype == "/Link")
-    assert names == [str(link.Dest)] and "ZEBRA42" not in names[0]
-    assert out.Root.Dests[names[0]][0].objgen == out.pages[0].obj.objgen

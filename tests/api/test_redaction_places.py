@@ -17,7 +17,19 @@ from urllib.parse import unquote
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from redaction_docs import BLUE, GREEN, RED, SECRETS, colour_pixels, leaks, page_texts
+from pdfcheck import texts
+from redaction_docs import (
+    BLUE,
+    GREEN,
+    RED,
+    SECRETS,
+    Doc,
+    colour_pixels,
+    leaks,
+    page_texts,
+    qdf,
+    rgb,
+)
 from redaction_places import PLACES, Place, build
 
 CASES = [
@@ -35,6 +47,10 @@ def _redact(api, data: bytes, form: dict, password: str = ""):
 
 def _report(r) -> dict:
     return json.loads(unquote(r.headers["X-Sheaf-Report"]))
+
+
+def _post(api, data: bytes, form: dict):
+    return api("redact", [("file", ("doc.pdf", data, "application/pdf"))], form)
 
 
 def _kept_words(before: bytes, after: bytes, password: str) -> None:
@@ -114,3 +130,76 @@ def test_area_redaction_blacks_what_shows_there(api, place: Place, secret: str):
     assert sum(colour_pixels(r.content, RED, place.password)) == 0
     _kept_words(data, r.content, place.password)
     assert _report(r)["pages"] == sorted({a["page"] for a in areas})
+
+
+@pytest.mark.parametrize("secret", ["ZEBRA42", "绝密文件"])
+def test_an_old_revision_left_by_an_incremental_update_goes(api, secret):
+    """Page 2 held the secret before an incremental update replaced its text: the old
+    revision is still in the file's bytes until Sheaf writes the file anew."""
+    doc = Doc.new(secret)
+    doc.write(0, secret, 40, 120)
+    doc.write(1, secret, 40, 60)
+    first = doc.save(compress_streams=False)
+    with pikepdf.open(io.BytesIO(first)) as pdf:
+        content = pdf.pages[1].obj.Contents
+        last = content[len(content) - 1] if isinstance(content, pikepdf.Array) else content
+        old, number = last.read_raw_bytes(), last.objgen[0]
+        size, root = int(pdf.trailer.Size), pdf.Root.objgen[0]
+    start = first.rindex(b"startxref") + len(b"startxref")
+    previous = int(first[start:].split()[0])
+    body = b"q Q"
+    obj = b"%d 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n" % (number, len(body), body)
+    offset, xref = len(first) + 1, len(first) + 1 + len(obj)
+    trailer = b"<< /Size %d /Root %d 0 R /Prev %d >>" % (size, root, previous)
+    update = b"\n%sxref\n%d 1\n%010d 00000 n \ntrailer\n%s\nstartxref\n%d\n%%%%EOF\n" % (
+        obj,
+        number,
+        offset,
+        trailer,
+        xref,
+    )
+    data = first + update
+    assert old in data and old not in qdf(data)  # the old revision is only in the bytes
+    assert texts(data)[1].strip() == "OTHER"
+    r = _post(api, data, {"text": secret})
+    assert leaks(r.content, secret) == [] and old not in r.content
+    assert _report(r)["pages"] == [1]
+
+
+def test_form_values_shown_on_a_redacted_page_stay_in_its_picture(api):
+    """Issue 17 (7): a field's value is drawn as a viewer draws it, also where the
+    form asks viewers to draw values themselves (no appearance)."""
+    doc = Doc.new("ZEBRA42")
+    doc.write(0, "ZEBRA42", 40, 40)
+    fields = []
+    for name, top, drawn in (("drawn", 200, True), ("asked", 150, False)):
+        widget = doc.pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot,
+                Subtype=pikepdf.Name.Widget,
+                FT=pikepdf.Name.Tx,
+                T=pikepdf.String(name),
+                V=pikepdf.String("SHOWN"),
+                Rect=[200, top, 380, top + 30],
+                F=4,
+                DA=pikepdf.String(f"{rgb(GREEN)} rg /Helv 18 Tf"),
+                P=doc.page(0).obj,
+            )
+        )
+        if drawn:
+            widget.AP = pikepdf.Dictionary(
+                N=doc.form(f"BT {rgb(GREEN)} rg 4 8 Td /Helv 18 Tf (SHOWN) Tj ET", (0, 0, 180, 30))
+            )
+        fields.append(widget)
+    doc.page(0).obj.Annots = fields
+    doc.pdf.Root.AcroForm = pikepdf.Dictionary(
+        Fields=fields,
+        NeedAppearances=True,
+        DR=pikepdf.Dictionary(Font=pikepdf.Dictionary(Helv=doc.helvetica)),
+    )
+    data = doc.save()
+    r = _post(api, data, {"text": "ZEBRA42"})
+    assert _report(r)["pages"] == [1]
+    shown = colour_pixels(r.content, GREEN)[0]
+    assert shown > 0.8 * colour_pixels(data, GREEN)[0] > 0
+    assert colour_pixels(r.content, RED) == [0, 0]
