@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.pdf import ranges
-from app.pdf.document import Result, Source, open_pdf
+from app.pdf.document import Result, Source, chosen_pages, open_pdf
 from app.pdf.errors import N_, PdfError
 from app.pdf.job import Job
 
@@ -52,10 +52,9 @@ def crop(
     with doc.pdf:
         count = len(doc.pdf.pages)
         chosen = ranges.each_page(pages_spec, count)
-        found = _ink_margins(source, job, chosen) if auto else {}
-        for index in chosen:
+        found = _ink_margins(source, job, chosen, count) if auto else {}
+        for index, page in zip(chosen, chosen_pages(doc.pdf, chosen), strict=True):
             job.check()
-            page = doc.pdf.pages[index]
             shown = found.get(index) if auto else margins
             if not shown:
                 continue  # auto: a blank page stays as it is
@@ -73,15 +72,17 @@ def crop(
         return doc.result(output)
 
 
-def _ink_margins(source: Source, job: Job, indexes: list[int]) -> dict[int, dict[str, float]]:
+def _ink_margins(
+    source: Source, job: Job, indexes: list[int], count: int
+) -> dict[int, dict[str, float]]:
     """Each page's white margins as fractions of the shown page, minus a 2% border."""
-    from app.pdf.render import open_rendering, render_page
+    from app.pdf.render import page_renderer
 
     found: dict[int, dict[str, float]] = {}
-    with open_rendering(source) as document:
+    with page_renderer(source, count) as render:
         for index in indexes:
             job.check()
-            image = render_page(document, index, AUTO_DPI / 72.0, job).convert("L")
+            image = render(index, AUTO_DPI / 72.0, job).convert("L")
             width, height = image.size
             ink = image.point(lambda v: 255 if v < WHITE else 0).getbbox()
             image.close()

@@ -108,6 +108,10 @@ def test_pages_past_a_wrong_count_are_drawn_from_the_repaired_reading(api):
     # Each page has its own blue square further right: the three are different.
     images = [base64.b64decode(p["image"].split(",")[1]) for p in thumbs.json()["pages"]]
     assert len(set(images)) == 3
+    cropped = api("crop", [_file(bad, "wrong.pdf")], {"mode": "auto", "pages": "3"})
+    assert cropped.status_code == 200, cropped.text[:300]
+    with pikepdf.open(io.BytesIO(cropped.content)) as out:
+        assert "/CropBox" in out.pages[2].obj  # page 3's ink was found and cropped to
 
 
 def test_a_page_pdfium_cannot_load_is_a_clear_error_naming_it(samples):
