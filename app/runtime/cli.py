@@ -54,6 +54,11 @@ class Options:
     cookie_secure: bool = False
     hsts: bool = False
     healthcheck: bool = False
+    #: Server: connections one client address may hold in each worker (0 = no cap).
+    max_client_connections: int = 32
+    #: Server: seconds a client has for a request's headers, and the grace before its
+    #: body must keep up app.runtime.clients.MIN_RATE.
+    receive_timeout: float = 20.0
     #: Desktop: files to open (what "Open with" and drag-onto-icon pass), as given.
     files: tuple[str, ...] = ()
     #: "install" or "uninstall" the applications-menu entry (Linux), then exit.
@@ -186,6 +191,22 @@ def _workers(env: Mapping[str, str]) -> int | None:
     return workers
 
 
+def _at_least(env: Mapping[str, str], name: str, low: int, default: int) -> int:
+    value = _env_number(env, name, int)
+    if value is None:
+        return default
+    if value < low:
+        raise UsageError(f"{name} must be at least {low}")
+    return int(value)
+
+
+def _receive_timeout(env: Mapping[str, str]) -> float:
+    value = _env_number(env, "SHEAF_RECEIVE_TIMEOUT", float)
+    if value is not None and value <= 0:
+        raise UsageError("SHEAF_RECEIVE_TIMEOUT must be more than 0 seconds")
+    return float(value or 20.0)
+
+
 def _flag(env: Mapping[str, str], name: str) -> bool:
     raw = env.get(name, "").strip().lower()
     if raw in ("", "0", "false", "no", "off"):
@@ -276,6 +297,8 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         metrics=_flag(env, "SHEAF_METRICS") if server else False,
         log_format=_log_format(env),
         healthcheck=bool(args.healthcheck),
+        max_client_connections=_at_least(env, "SHEAF_MAX_CLIENT_CONNECTIONS", 0, 32),
+        receive_timeout=_receive_timeout(env),
         session_idle_minutes=float(_env_number(env, "SHEAF_SESSION_IDLE_MINUTES", float) or 60),
         session_max_hours=float(_env_number(env, "SHEAF_SESSION_MAX_HOURS", float) or 12),
         cookie_secure=_flag(env, "SHEAF_COOKIE_SECURE"),

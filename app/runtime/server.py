@@ -27,10 +27,13 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
+
+if TYPE_CHECKING:
+    from app.runtime.clients import Limits
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +104,7 @@ class Server:
         shutdown_timeout: float,
         stop_event: threading.Event | None = None,
         share: Share | None = None,
+        clients: Limits | None = None,
         **waitress_options: object,
     ) -> None:
         self.shutdown_timeout = shutdown_timeout
@@ -120,6 +124,11 @@ class Server:
                 **waitress_options,
             )
         self.port: int = sock.getsockname()[1]
+        self._guard = None
+        if clients is not None:  # server mode: greedy and slow clients (app.runtime.clients)
+            from app.runtime.clients import Guard
+
+            self._guard = Guard(self._waitress, clients)
         if share is not None:
             self._take_turns(share)
 
@@ -156,6 +165,8 @@ class Server:
         """Serve until :meth:`request_stop`, then stop gracefully. Returns when done."""
         while not self._stop.is_set():
             self._step(self._loop_step)
+            if self._guard is not None:
+                self._guard.sweep()
         self._drain()
 
     def _drain(self) -> None:

@@ -121,6 +121,7 @@ def _serve(
 ) -> int:
     """One complete Sheaf on ``sock`` until SIGTERM; returns when it has drained."""
     from app import create_app
+    from app.runtime.clients import Limits
     from app.runtime.proxy import behind_proxy
     from app.runtime.server import Server
     from app.settings import Settings
@@ -149,6 +150,11 @@ def _serve(
         shutdown_timeout=options.shutdown_timeout,
         stop_event=settings.stopping,
         share=share,
+        clients=Limits(
+            per_client=options.max_client_connections,
+            timeout=options.receive_timeout,
+            exempt=(options.trusted_proxy,) if options.trusted_proxy else (),
+        ),
         **waitress_options(options),
     )
     install_signal_handlers(server.request_stop)
