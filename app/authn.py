@@ -19,17 +19,21 @@ import hmac
 from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app import shared
 from app.meta import SLUG
 from app.security import PEER_KEY, PUBLIC_ENDPOINTS, error_response, settings, wants_json
-from app.sessions import Sessions
+from app.sessions import Devices, Sessions
 from app.settings import Settings
 from app.throttle import Throttle
+
+#: How long a browser that signed in is remembered as one that did (device cookie).
+DEVICE_DAYS = 90
 
 
 class Keys:
     """Secrets derived once per app: what a valid session cookie looks like."""
 
-    def __init__(self, s: Settings) -> None:
+    def __init__(self, s: Settings, memory: shared.Memory) -> None:
         self.secret: bytes | None
         if s.desktop:
             if not s.token:
@@ -47,8 +51,12 @@ class Keys:
         self.session_value = self._derive(b"session")
         self.csrf_value = self._derive(b"csrf")
         self.sessions: Sessions | None = None
+        self.devices: Devices | None = None
         if self.secret and not s.desktop:
-            self.sessions = Sessions(self.secret, idle=s.session_idle, max_age=s.session_max_age)
+            self.sessions = Sessions(
+                self.secret, memory, idle=s.session_idle, max_age=s.session_max_age
+            )
+            self.devices = Devices(self.secret, max_age=DEVICE_DAYS * 86400.0)
 
     def new_session(self) -> str:
         return self.sessions.issue() if self.sessions else self.session_value
@@ -80,42 +88,10 @@ def keys() -> Keys:
     return current_app.extensions[f"{SLUG}.keys"]
 
 
-def client_address() -> str:
-    """The client's address: the peer's, or the forwarded one behind a trusted proxy
-    (waitress's proxy middleware rewrites ``REMOTE_ADDR`` only then)."""
-    return request.remote_addr or "?"
-
-
 def from_trusted_proxy() -> bool:
     proxy = settings().trusted_proxy
     peer = request.environ.get(PEER_KEY, request.remote_addr)
     return bool(proxy) and (proxy == "*" or peer == proxy)
-
-
-def too_many_attempts() -> Response | None:
-    """429 with Retry-After if this address must wait before trying a password again.
-    (Only passwords: a 256-bit desktop launch token cannot be guessed.)"""
-    wait = _throttle().retry_after(client_address())
-    if not wait:
-        return None
-    resp = error_response(
-        429,
-        "too_many_attempts",
-        _("Too many wrong passwords. Please wait %(seconds)d seconds and try again.", seconds=wait),
-    )
-    resp.headers["Retry-After"] = str(wait)
-    return resp
-
-
-def password_attempt(ok: bool) -> None:
-    if ok:
-        _throttle().succeeded(client_address())
-    else:
-        _throttle().failed(client_address())
-
-
-def _throttle() -> Throttle:
-    return current_app.extensions[f"{SLUG}.throttle"]
 
 
 class Policy:
@@ -167,6 +143,8 @@ class SharedPassword(Policy):
     """A server password: the sign-in page and a session, or Bearer; guessing is slowed."""
 
     def authenticate(self) -> Response | None:
+        from app.attempts import password_attempt, too_many_attempts
+
         bearer = _bearer()
         if bearer is not None:
             refused = too_many_attempts()
@@ -281,8 +259,9 @@ def _renew_session(resp: Response) -> Response:
 
 
 def init_app(app: Flask, s: Settings) -> None:
-    app.extensions[f"{SLUG}.keys"] = Keys(s)
-    app.extensions[f"{SLUG}.throttle"] = Throttle()
+    memory = s.shared or shared.private()
+    app.extensions[f"{SLUG}.keys"] = Keys(s, memory)
+    app.extensions[f"{SLUG}.throttle"] = Throttle(memory)
     if s.desktop:
         from app.tickets import Tickets
 

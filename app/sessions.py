@@ -9,21 +9,26 @@ none needs to store it. The signature's timestamp is the last renewal:
 * **renewal**: a request with a cookie older than ``renew_after`` gets a freshly
   signed one (same session id, same issue time).
 
-Sign-out deletes the browser's cookie and revokes the session id on the replica
-that served it, at once (kept in memory until the session would have expired
-anyway). Other replicas share nothing, so a copy of the cookie taken before
-sign-out stays usable there until its idle or absolute limit: keep ``idle``
-short where that matters. Changing the password ends every session everywhere.
+Sign-out deletes the browser's cookie and revokes the session id in a table
+every worker process of the server shares (:mod:`app.shared`), at once, until
+the session would have expired anyway. Other replicas share nothing, so a copy
+of the cookie taken before sign-out stays usable there until its idle or
+absolute limit: keep ``idle`` short where that matters. Changing the password
+ends every session everywhere.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-import threading
 import time
 from collections.abc import Callable
 
 from itsdangerous import BadSignature, TimestampSigner
+
+from app.shared import Memory
+
+log = logging.getLogger(__name__)
 
 
 class _Signer(TimestampSigner):
@@ -37,6 +42,7 @@ class Sessions:
     def __init__(
         self,
         secret: bytes,
+        memory: Memory,
         *,
         idle: float,
         max_age: float,
@@ -49,8 +55,7 @@ class Sessions:
         self.clock = clock
         self._signer = _Signer(secret, salt="sheaf-session-v2")
         self._signer.clock = clock
-        self._revoked: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._revoked = memory.table("revoked")
 
     def issue(self) -> str:
         value = f"{secrets.token_urlsafe(16)}.{int(self.clock())}"
@@ -73,9 +78,10 @@ class Sessions:
         now = self.clock()
         if now - issued > self.max_age:
             return False, None
-        with self._lock:
-            if sid in self._revoked:
-                return False, None
+        with self._revoked.lock():
+            revoked = self._revoked.get(sid)
+        if revoked is not None and revoked[0] > now:
+            return False, None
         if now - signed_at > self.renew_after:
             return True, self._signer.sign(f"{sid}.{issued}").decode()
         return True, None
@@ -85,7 +91,40 @@ class Sessions:
         if parsed is None:
             return
         sid, issued, _ = parsed
-        now = self.clock()
-        with self._lock:
-            self._revoked = {k: v for k, v in self._revoked.items() if v > now}
-            self._revoked[sid] = issued + self.max_age
+        with self._revoked.lock():
+            evicted = self._revoked.put(sid, (issued + self.max_age,))
+        if evicted is not None and evicted[0] > self.clock():
+            # Only when thousands of sign-outs are still within their sessions' lives.
+            log.warning(
+                "too many recent sign-outs to remember: one whose session ends soonest"
+                " may be used again until it ends"
+            )
+
+
+class Devices:
+    """Device cookies: a signed note that this browser signed in here before.
+
+    The value is a random name for the browser, signed under a key derived from
+    the password (so any worker or replica can check it, and changing the
+    password ends them all). :mod:`app.throttle` gives a browser that shows one
+    its own allowance of wrong passwords. A new one is issued at each sign-in.
+    """
+
+    def __init__(
+        self, secret: bytes, *, max_age: float, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.max_age = max_age
+        self._signer = _Signer(secret, salt="sheaf-device-v1")
+        self._signer.clock = clock
+
+    def issue(self) -> str:
+        return self._signer.sign(secrets.token_urlsafe(16)).decode()
+
+    def check(self, cookie: str | None) -> str | None:
+        """The device's name if ``cookie`` is a device cookie we signed and not too old."""
+        if not cookie:
+            return None
+        try:
+            return self._signer.unsign(cookie, max_age=self.max_age).decode()
+        except (BadSignature, UnicodeDecodeError):
+            return None

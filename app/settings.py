@@ -13,7 +13,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from app.shared import Memory
 
 Mode = Literal["desktop", "server"]
 
@@ -68,6 +71,8 @@ class Settings:
     trusted_proxy: str | None = None
     #: Server with SHEAF_METRICS=1: where this process writes its counts (app.metrics).
     metrics_dir: Path | None = None
+    #: Server with several workers: the tables they share (app.shared); None: private ones.
+    shared: Memory | None = field(default=None, compare=False, repr=False)
     #: Set when the server begins to stop: work in progress stops between pages.
     stopping: threading.Event = field(default_factory=threading.Event, compare=False)
 

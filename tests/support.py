@@ -192,6 +192,50 @@ class Sheaf:
         return "\n".join(self.lines)
 
 
+def served_by(sheaf: Sheaf, path: str, count: int) -> list[int]:
+    """The pids of the workers that answered the last ``count`` requests for ``path``
+    (from the access log of a server started with ``SHEAF_LOG_FORMAT=json``)."""
+    import json
+
+    def found() -> list[int] | None:
+        entries = [json.loads(x) for x in list(sheaf.lines) if x.startswith("{")]
+        pids = [e["pid"] for e in entries if e.get("path") == path]
+        return pids[-count:] if len(pids) >= count else None
+
+    return wait_until(found, 10, f"{count} access log lines for {path}")  # type: ignore[return-value]
+
+
+def on_both_workers(
+    sheaf: Sheaf, path: str, headers: dict[str, str], source: str = "127.0.0.1"
+) -> list[int]:
+    """Statuses of GET requests for ``path`` made in pairs, the two of a pair on
+    connections open at the same time, until both workers have answered some (at most
+    30 pairs; the server must log JSON). The least busy worker takes each new
+    connection, so while one holds the first the other takes the second; one after
+    another, a single worker may take them all."""
+    import http.client
+
+    statuses: list[int] = []
+    for _ in range(30):
+        held = []
+        try:
+            for _ in range(2):
+                conn = http.client.HTTPConnection(
+                    "127.0.0.1", sheaf.port, timeout=10, source_address=(source, 0)
+                )
+                held.append(conn)
+                conn.request("GET", path, headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                statuses.append(resp.status)
+        finally:
+            for conn in held:
+                conn.close()
+        if len(set(served_by(sheaf, path, len(statuses)))) == 2:
+            return statuses
+    raise AssertionError(f"one worker answered all {len(statuses)} requests for {path}")
+
+
 def scratch_entries(temp_root: Path) -> list[Path]:
     """What requests left in the scratch folders below ``temp_root`` (Sheaf's own
     lock file aside)."""

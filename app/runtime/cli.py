@@ -54,6 +54,8 @@ class Options:
     cookie_secure: bool = False
     hsts: bool = False
     healthcheck: bool = False
+    #: Print a strong random password and exit (for SHEAF_PASSWORD).
+    new_password: bool = False
     #: Server: connections one client address may hold in each worker (0 = no cap).
     max_client_connections: int = 32
     #: Server: seconds a client has for a request's headers, and the grace before its
@@ -85,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ask a running server whether it is alive and exit 0 or 1 (the image's"
         " HEALTHCHECK: it has no shell or Python of its own)",
+    )
+    p.add_argument(
+        "--new-password",
+        action="store_true",
+        help="print a strong random password (for SHEAF_PASSWORD) and exit",
     )
     p.add_argument(
         "--port",
@@ -297,6 +304,7 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         metrics=_flag(env, "SHEAF_METRICS") if server else False,
         log_format=_log_format(env),
         healthcheck=bool(args.healthcheck),
+        new_password=bool(args.new_password),
         max_client_connections=_at_least(env, "SHEAF_MAX_CLIENT_CONNECTIONS", 0, 32),
         receive_timeout=_receive_timeout(env),
         session_idle_minutes=float(_env_number(env, "SHEAF_SESSION_IDLE_MINUTES", float) or 60),

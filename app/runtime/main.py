@@ -38,6 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         console.say(f"{SLUG}: error: {exc}", err=True)
         return EXIT_USAGE
+    if options.new_password:
+        from app.runtime.passwords import new_password
+
+        console.say(new_password())
+        return EXIT_OK
     if options.healthcheck:
         from app.runtime.health import probe
 

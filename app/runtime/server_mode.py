@@ -11,9 +11,10 @@ and lets every worker drain. The least busy workers accept new connections
 compress jobs, the kernel's ``SO_REUSEPORT`` hashing split them 6/2 and 5/3
 between two workers. Where ``fork`` is missing (Windows) one process serves.
 
-Per-process state: sign-in throttling counts and revoked sessions live in
-each worker (a guesser gets each worker's free attempts; sign-out is
-immediate in the worker that served it). Files never outlive a request.
+Shared by the workers: the counts of wrong passwords and the signed-out
+sessions, in fixed-size tables of one shared mapping made before the fork
+(:mod:`app.shared`), so sign-out and throttling hold for the whole server.
+Replicas share nothing. Files never outlive a request.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app import shared
 from app.meta import NAME, VERSION
 from app.runtime import console
 from app.runtime.cli import Options
@@ -75,6 +77,12 @@ def run_server(options: Options, has_console: bool) -> int:
     )
     for warning in options.warnings:
         log.warning("%s", warning)
+    if options.password:
+        from app.runtime.passwords import warning as weak
+
+        message = weak(options.password, _program())
+        if message:
+            log.warning("%s", message)
     workers = options.workers or available_cpus()
     if workers > 1 and not can_share_port():
         log.info("%d workers asked for; this system serves with one process", workers)
@@ -92,6 +100,15 @@ def run_server(options: Options, has_console: bool) -> int:
     finally:
         if metrics is not None:
             shutil.rmtree(metrics.folder, ignore_errors=True)
+
+
+def _program() -> str:
+    """How the person started Sheaf, for commands we suggest."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).name
+    return "uv run launcher.py"
 
 
 def _bind(options: Options) -> socket.socket:
@@ -118,6 +135,7 @@ def _serve(
     health: bool,
     metrics: Metrics | None = None,
     share: Share | None = None,
+    memory: shared.Memory | None = None,
 ) -> int:
     """One complete Sheaf on ``sock`` until SIGTERM; returns when it has drained."""
     from app import create_app
@@ -139,6 +157,7 @@ def _serve(
         auth_header=options.auth_header,
         trusted_proxy=options.trusted_proxy,
         metrics_dir=metrics.folder if metrics is not None else None,
+        shared=memory,
     )
     app = create_app(settings)
     server = Server(
@@ -194,6 +213,7 @@ def _supervise(options: Options, workers: int, metrics: Metrics | None) -> int:
     # Each worker's open connections, in memory the forked workers share: an anonymous
     # shared mapping, which needs no /dev/shm (a read-only container may have none).
     loads = memoryview(mmap.mmap(-1, 4 * workers)).cast("i")
+    memory = shared.shared()  # sign-outs and wrong passwords, for every worker
     stopping = threading.Event()
     install_signal_handlers(stopping.set)
     children: dict[int, tuple[float, int]] = {}
@@ -211,6 +231,7 @@ def _supervise(options: Options, workers: int, metrics: Metrics | None) -> int:
                     health=False,
                     metrics=metrics,
                     share=Share(loads, index),
+                    memory=memory,
                 )
             except BaseException:
                 log.exception("worker failed")

@@ -5,13 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.authn import (
-    keys,
-    password_attempt,
-    session_cookie_name,
-    set_session_cookie,
-    too_many_attempts,
-)
+from app.attempts import password_attempt, set_device_cookie, too_many_attempts
+from app.authn import keys, session_cookie_name, set_session_cookie
 from app.redirects import safe_next
 from app.security import settings
 
@@ -38,6 +33,7 @@ def login() -> Response | str:
         if ok:
             resp = redirect(_safe_next(request.form.get("next")), code=303)
             set_session_cookie(resp)
+            set_device_cookie(resp)
             return resp
         error = _("That password is not right.")
         status = 401

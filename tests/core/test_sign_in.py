@@ -14,38 +14,17 @@ from pathlib import Path
 import pytest
 import requests
 
+from app import shared
 from app.redirects import safe_next
 from app.sessions import Sessions
-from app.throttle import Throttle
-from support import Clock, Sheaf, wait_until
+from support import Clock, Sheaf, on_both_workers, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 
 
-def test_throttle_lets_a_few_mistakes_pass_then_doubles_the_wait():
-    clock = Clock()
-    t = Throttle(free=3, first_delay=2, ceiling=10, clock=clock)
-    for _ in range(3):
-        t.failed("a")
-        assert t.retry_after("a") == 0
-    t.failed("a")
-    assert t.retry_after("a") == 2
-    t.failed("a")
-    assert t.retry_after("a") == 4
-    for _ in range(5):
-        t.failed("a")
-    assert t.retry_after("a") == 10  # the ceiling
-    assert t.retry_after("b") == 0  # another address is not affected
-    clock.now += 10
-    assert t.retry_after("a") == 0
-    t.succeeded("a")
-    t.failed("a")
-    assert t.retry_after("a") == 0  # the right password wiped the slate
-
-
 def test_sessions_expire_when_idle_and_absolutely_and_can_be_revoked():
     clock = Clock()
-    s = Sessions(b"k" * 32, idle=600, max_age=3600, renew_after=60, clock=clock)
+    s = Sessions(b"k" * 32, shared.private(), idle=600, max_age=3600, renew_after=60, clock=clock)
     cookie = s.issue()
     assert s.check(cookie) == (True, None)
     clock.now += 120
@@ -63,7 +42,8 @@ def test_sessions_expire_when_idle_and_absolutely_and_can_be_revoked():
     s.revoke(other)
     assert s.check(other) == (False, None)
     assert not s.check("forged.123.abc")[0]
-    assert not Sessions(b"x" * 32, idle=600, max_age=3600, clock=clock).check(s.issue())[0]
+    other_key = Sessions(b"x" * 32, shared.private(), idle=600, max_age=3600, clock=clock)
+    assert not other_key.check(s.issue())[0]
 
 
 @pytest.mark.parametrize(
@@ -99,7 +79,8 @@ def guarded(tmp_path: Path):
             "SHEAF_PASSWORD": "correct horse",
             "SHEAF_PORT": "tcp://10.96.0.12:80",
             "PORT": "0",
-            "SHEAF_WORKERS": "1",  # attempts are counted per process (README, "Signing in")
+            "SHEAF_WORKERS": "2",  # sign-out and attempts hold for every worker
+            "SHEAF_LOG_FORMAT": "json",  # the access log names the worker (pid)
         },
     )
     yield sheaf
@@ -139,7 +120,7 @@ def _sign_in(sheaf: Sheaf) -> requests.Session:
     return s
 
 
-def test_sign_out_ends_the_session_even_for_a_copied_cookie(guarded):
+def test_sign_out_ends_the_session_on_every_worker_even_for_a_copied_cookie(guarded):
     s = _sign_in(guarded)
     cookie = s.cookies.get("sheaf_session")
     assert s.get(guarded.base + "/", allow_redirects=False, timeout=10).status_code == 200
@@ -153,10 +134,10 @@ def test_sign_out_ends_the_session_even_for_a_copied_cookie(guarded):
         timeout=10,
     )
     assert out.status_code == 303
-    copied = requests.get(
-        guarded.base + "/", cookies={"sheaf_session": cookie}, allow_redirects=False, timeout=10
-    )
-    assert copied.status_code == 302  # back to the login page
+    s.close()
+    copied = {"Cookie": f"sheaf_session={cookie}"}
+    statuses = on_both_workers(guarded, "/", copied)  # until both workers have answered
+    assert statuses == [302] * len(statuses)  # back to the sign-in page, from every worker
 
 
 def test_language_form_with_a_crlf_next_is_not_a_500(open_server: Sheaf):
