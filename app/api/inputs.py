@@ -6,6 +6,7 @@ document in :mod:`.openapi`, so what is documented is what is enforced.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -14,8 +15,57 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from app.pdf.document import Source
+from app.settings import MiB
 
 Kind = Literal["file", "files", "string", "integer", "number", "boolean", "password"]
+
+
+def too_large_message(exc: BaseException) -> str:
+    """Which limit a 413 met, in words: the request's total size, its number of parts,
+    or the size of one field that is not a file.
+
+    Werkzeug raises the same ``RequestEntityTooLarge`` for all three; the multipart
+    decoder it was raised in tells them apart (its parts so far, the part at hand).
+    """
+    from werkzeug.sansio.multipart import MultipartDecoder
+
+    from app.security import settings
+
+    length = request.content_length
+    total = settings().limits.max_upload_bytes
+    frame = next(
+        (
+            f
+            for f, _ in traceback.walk_tb(exc.__traceback__)
+            if isinstance(f.f_locals.get("parser"), MultipartDecoder)
+        ),
+        None,
+    )
+    if (length is not None and length > total) or frame is None:
+        return _("The upload is too large. The limit is %(limit)d MB in total.", limit=total // MiB)
+    decoder = frame.f_locals["parser"]
+    if decoder.max_parts is not None and decoder._parts_decoded > decoder.max_parts:
+        return _(
+            "This request has too many parts (files and fields). The limit is %(limit)d.",
+            limit=decoder.max_parts,
+        )
+    part = frame.f_locals.get("current_part")
+    limit = _size(request.max_form_memory_size or 0)
+    if part is not None and getattr(part, "name", None):
+        return _(
+            "The field “%(field)s” is too large. The limit is %(limit)s for a field that is"
+            " not a file.",
+            field=part.name[:80],
+            limit=limit,
+        )
+    return _(
+        "A form field is too large. The limit is %(limit)s for a field that is not a file.",
+        limit=limit,
+    )
+
+
+def _size(n: int) -> str:
+    return f"{n // MiB} MB" if n >= MiB and n % MiB == 0 else f"{max(1, n // 1024)} KB"
 
 
 class InputError(Exception):

@@ -8,18 +8,15 @@ from flask import Flask, Response
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from app.security import error_response, settings
+from app.security import error_response
 
 log = logging.getLogger(__name__)
 
 
 def _too_large(exc: RequestEntityTooLarge) -> Response:
-    limit_mb = settings().limits.max_upload_bytes // (1024 * 1024)
-    return error_response(
-        413,
-        "too_large",
-        _("The upload is too large. The limit is %(limit)d MB in total.", limit=limit_mb),
-    )
+    from app.api.inputs import too_large_message  # names the limit that was met
+
+    return error_response(413, "too_large", too_large_message(exc))
 
 
 def _http_error(exc: HTTPException) -> Response:
