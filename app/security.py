@@ -41,7 +41,12 @@ def settings() -> Settings:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    """The API, and the opened files' bytes, previews and saves (asked for by scripts
+    on the page, which read the message from JSON)."""
+    return (
+        request.path.startswith(("/api/", "/opened/"))
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:

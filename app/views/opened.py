@@ -3,14 +3,18 @@
 Files arrive from the command line (``Sheaf file.pdf``, "Open with", drag onto
 the icon) or from a second launch, which hands them over with the launch
 token (``POST /opened``, Bearer only: a page cannot add files). Pages read a
-file and write next to it only by its id in :class:`app.opened.OpenedFiles`.
-Server mode has none of these routes (404).
+file and write next to it only by its id in :class:`app.opened.OpenedFiles`,
+and only while the file and its folder are the ones that were opened (409
+otherwise). Server mode has none of these routes (404).
 """
 
 from __future__ import annotations
 
 import errno
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import (
@@ -27,7 +31,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.meta import SLUG
-from app.opened import Opened, OpenedFiles, examine, save_next_to
+from app.opened import Changed, Opened, OpenedFiles, open_pinned, save_next_to
 from app.security import error_response
 
 log = logging.getLogger(__name__)
@@ -68,8 +72,6 @@ def hand_over() -> Response | tuple[Response, int]:
     paths = body.get("paths")
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         return error_response(400, "bad_field", "paths must be a list of strings")
-    from pathlib import Path
-
     base = body.get("cwd")
     added = registry().add(paths, Path(base) if isinstance(base, str) else None)
     log.info("a second launch opened %d file(s)", len(added))
@@ -77,13 +79,28 @@ def hand_over() -> Response | tuple[Response, int]:
     return jsonify({"opened": [e.id for e in added], "ticket": ticket}), 200
 
 
+def _refusal(exc: OSError | Changed) -> Response:
+    """Why an opened file cannot be read (or written beside) now."""
+    if isinstance(exc, Changed):
+        log.warning("an opened file or its folder was replaced; refused")
+        return error_response(409, "changed", _(exc.message))
+    if isinstance(exc, FileNotFoundError):
+        return error_response(404, "not_found", _("This file does not exist (any more)."))
+    if isinstance(exc, PermissionError):
+        return error_response(403, "not_readable", _("Sheaf is not allowed to read this file."))
+    return error_response(404, "not_found", _("This file cannot be read."))
+
+
 @bp.get("/opened/<file_id>/file")
 def content(file_id: str) -> Response:
     entry = _entry(file_id)
-    kind, problem = examine(entry.path)
-    if kind is None:
-        return error_response(404, "not_found", _(problem or "This file cannot be read."))
-    resp = send_file(entry.path, download_name=entry.name, conditional=False, max_age=0)
+    if entry.kind is None:
+        return error_response(404, "not_found", _(entry.problem or "This file cannot be read."))
+    try:
+        f = open_pinned(entry)
+    except (OSError, Changed) as exc:
+        return _refusal(exc)
+    resp = send_file(f, download_name=entry.name, conditional=False, max_age=0)
     resp.headers["X-Sheaf-Name"] = quote(entry.name, safe="")
     resp.headers["Cache-Control"] = "no-store"
     return resp
@@ -101,11 +118,35 @@ def preview(file_id: str) -> Response:
     if entry.kind != "pdf":
         abort(404)
     try:
-        return jsonify(
-            run(Source(path=entry.path, name=entry.name), job_for(settings()), width=120)
-        )
+        with _readable_path(entry) as path:
+            return jsonify(run(Source(path=path, name=entry.name), job_for(settings()), width=120))
+    except (OSError, Changed) as exc:
+        return _refusal(exc)
     except PdfError as exc:
         return error_response(422, exc.code, pdf_error_message(exc))
+
+
+@contextmanager
+def _readable_path(entry: Opened) -> Iterator[Path]:
+    """A path the PDF layer can open that is surely the pinned file: the open
+    descriptor's own name where the system has one (/proc), else a private copy."""
+    import shutil
+
+    from app.api.workspace import Workspace
+
+    with open_pinned(entry) as f:
+        own = Path(f"/proc/self/fd/{f.fileno()}")
+        if own.exists():
+            yield own
+            return
+        workspace = Workspace()
+        try:
+            copy = workspace.input_path()
+            with copy.open("wb") as out:
+                shutil.copyfileobj(f, out)
+            yield copy
+        finally:
+            workspace.cleanup()
 
 
 @bp.post("/opened/<file_id>/save")
@@ -117,6 +158,8 @@ def save(file_id: str) -> tuple[Response, int] | Response:
     name = request.form.get("name") or f"{entry.path.stem}-result.pdf"
     try:
         saved = save_next_to(entry, name, upload.stream)
+    except (Changed, FileNotFoundError) as exc:
+        return _refusal(exc)
     except PermissionError:
         return error_response(
             403, "not_writable", _("Sheaf is not allowed to write in that folder.")

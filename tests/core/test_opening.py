@@ -5,6 +5,7 @@ Real launcher processes; the browser is the recording stand-in or a real Chromiu
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -205,6 +206,87 @@ def test_save_next_to_the_original_never_overwrites_and_goes_nowhere_else(tmp_pa
         assert r.status_code == 403
     finally:
         sheaf.stop()
+
+
+def test_a_file_or_folder_swapped_for_a_symlink_is_neither_read_nor_written(
+    tmp_path: Path, samples
+):
+    folder, report, _ = _folder_with_files(tmp_path, samples)
+    secret_folder = tmp_path / "elsewhere"
+    secret_folder.mkdir()
+    secret = secret_folder / "secret.pdf"
+    secret.write_bytes(b"%PDF-1.7 someone else's file")
+    sheaf = Sheaf.start([str(report)], data_dir=tmp_path / "root")
+    try:
+        session = sheaf.session()
+        csrf = sheaf.csrf(session)
+        file_id = re.search(r'id="file-([^"]+)"', _opened(session, sheaf.base)).group(1)
+        url = f"{sheaf.base}/opened/{file_id}"
+
+        def save(lang: str = "en") -> requests.Response:
+            return session.post(
+                url + "/save",
+                headers={"X-CSRF-Token": csrf, "Accept-Language": lang},
+                files={"file": ("r.pdf", b"%PDF-1.7 result", "application/pdf")},
+                data={"name": "result.pdf"},
+                timeout=10,
+            )
+
+        # The file itself becomes a symlink to another file.
+        original = report.read_bytes()
+        report.unlink()
+        report.symlink_to(secret)
+        r = session.get(url + "/file", timeout=10)
+        assert r.status_code == 409 and b"someone else" not in r.content
+        assert "replaced or changed after it was opened" in r.json()["message"]
+        preview = session.get(url + "/preview", headers={"Accept-Language": "zh-CN"}, timeout=10)
+        assert preview.status_code == 409 and "打开" in preview.json()["message"]
+        assert save().status_code == 409
+        # Put back as a new file with the same bytes: still not the file that was opened.
+        report.unlink()
+        report.write_bytes(original)
+        assert session.get(url + "/file", timeout=10).status_code == 409
+        # The folder becomes a symlink to another folder holding a file of that name.
+        moved = tmp_path / "moved"
+        folder.rename(moved)
+        (secret_folder / report.name).write_bytes(b"%PDF-1.7 planted")
+        folder.symlink_to(secret_folder)
+        r = session.get(url + "/file", timeout=10)
+        assert r.status_code == 409 and b"planted" not in r.content
+        refused = save("zh-CN")
+        assert refused.status_code == 409 and "文件夹" in refused.json()["message"]
+        assert sorted(p.name for p in secret_folder.iterdir()) == ["secret.pdf", report.name]
+    finally:
+        sheaf.stop()
+
+
+def test_pins_hold_for_reads_and_saves_without_a_server(tmp_path: Path):
+    """The rules behind the routes above, on the folder swap done between the check
+    of the folder and the write: the write goes through the descriptor checked."""
+    from app.opened import FOLDER_CHANGED, Changed, OpenedFiles, open_pinned, save_next_to
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(b"%PDF-1.7 a")
+    link = tmp_path / "via-link.pdf"
+    link.symlink_to(folder / "a.pdf")
+    entry, via_link = OpenedFiles().add([str(folder / "a.pdf"), str(link)])
+    assert via_link.path == folder / "a.pdf"  # a symlink the person opened is resolved
+    with open_pinned(entry) as f:
+        assert f.read() == b"%PDF-1.7 a"
+    import io
+
+    saved = save_next_to(entry, "../b.pdf", io.BytesIO(b"%PDF-1.7 b"))
+    assert saved == folder / "b.pdf" and saved.read_bytes() == b"%PDF-1.7 b"
+    other = tmp_path / "other"
+    other.mkdir()
+    os.link(folder / "a.pdf", other / "a.pdf")  # the same file, so only the folder differs
+    folder.rename(tmp_path / "docs-old")
+    folder.symlink_to(other)
+    with pytest.raises(Changed) as refused:
+        save_next_to(entry, "c.pdf", io.BytesIO(b"%PDF-1.7 c"))
+    assert refused.value.message == FOLDER_CHANGED
+    assert sorted(p.name for p in other.iterdir()) == ["a.pdf"]
 
 
 def test_server_mode_has_no_opened_files(open_server):
