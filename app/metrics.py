@@ -2,11 +2,13 @@
 
 Each worker process counts its requests by route pattern (``/api/v1/rotate``,
 ``/tools/<slug>``: never a path with a file name in it) and status, with
-durations and bytes in and out, and how many requests are in flight. Workers
-share nothing, so each writes its counts to a file in a folder private to the
-server (at most once a second, from a small thread) and ``/metrics`` adds up
-every worker's file. Counts of a worker that died stay in the sum, so
-counters never go down while the server runs.
+durations and bytes in and out, and how many requests are in flight. Each
+worker writes its counts to a file in a folder private to the server (at
+most once a second, from a small thread, and once more as it stops) and
+``/metrics`` adds up every worker's file. When a worker has gone (replaced,
+or died), the supervisor folds its file into one of retired workers' counts
+(:func:`fold`), so counters never go down while the server runs and the
+folder holds one file per live worker, however often workers are replaced.
 """
 
 from __future__ import annotations
@@ -81,15 +83,45 @@ class Metrics:
                 self.flush()
 
 
+RETIRED = "worker-retired.json"
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def fold(folder: Path, pid: int) -> None:
+    """Add a gone worker's counts to the retired ones and remove its file. (The
+    supervisor runs this and ``/metrics`` in one thread: no reader sees both.)"""
+    gone = folder / f"worker-{pid}.json"
+    data = _read(gone)
+    if data is None:
+        return
+    retired = _read(folder / RETIRED) or {"requests": {}, "buckets": {}, "in_flight": 0}
+    for key, values in data["requests"].items():
+        old = retired["requests"].get(key, [0] * len(values))
+        retired["requests"][key] = [a + b for a, b in zip(old, values, strict=True)]
+    for route, counts in data["buckets"].items():
+        old = retired["buckets"].get(route, [0] * len(counts))
+        retired["buckets"][route] = [a + b for a, b in zip(old, counts, strict=True)]
+    retired["in_flight"] = 0  # a gone worker works on nothing
+    tmp = folder / (RETIRED + ".tmp")
+    tmp.write_text(json.dumps(retired), encoding="utf-8")
+    os.replace(tmp, folder / RETIRED)
+    gone.unlink(missing_ok=True)
+
+
 def render(folder: Path, workers: int) -> str:
     """Every worker's counts, added up, in Prometheus' text format."""
     requests: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0, 0])
     buckets: dict[str, list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
     in_flight = 0
     for path in sorted(folder.glob("worker-*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        data = _read(path)
+        if data is None:
             continue
         for key, values in data["requests"].items():
             for i, v in enumerate(values):

@@ -61,6 +61,10 @@ class Options:
     #: Server: seconds a client has for a request's headers, and the grace before its
     #: body must keep up app.runtime.clients.MIN_RATE.
     receive_timeout: float = 20.0
+    #: Server: replace a worker after this many requests (0 = never) ...
+    worker_max_requests: int = 0
+    #: ... or once its resident memory passes this many MB (0 = never).
+    worker_max_rss_mb: int = 0
     #: Desktop: files to open (what "Open with" and drag-onto-icon pass), as given.
     files: tuple[str, ...] = ()
     #: "install" or "uninstall" the applications-menu entry (Linux), then exit.
@@ -307,6 +311,8 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
         new_password=bool(args.new_password),
         max_client_connections=_at_least(env, "SHEAF_MAX_CLIENT_CONNECTIONS", 0, 32),
         receive_timeout=_receive_timeout(env),
+        worker_max_requests=_at_least(env, "SHEAF_WORKER_MAX_REQUESTS", 0, 0),
+        worker_max_rss_mb=_at_least(env, "SHEAF_WORKER_MAX_RSS_MB", 0, 0),
         session_idle_minutes=float(_env_number(env, "SHEAF_SESSION_IDLE_MINUTES", float) or 60),
         session_max_hours=float(_env_number(env, "SHEAF_SESSION_MAX_HOURS", float) or 12),
         cookie_secure=_flag(env, "SHEAF_COOKIE_SECURE"),

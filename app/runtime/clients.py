@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from waitress.channel import HTTPChannel
+from waitress.task import WSGITask
 
 from app.throttle import address_key
 
@@ -102,6 +103,8 @@ class Guard:
         self.counts: Counter[str] = Counter()
         self.refused = 0
         self.timed_out = 0
+        #: The server is stopping or being replaced: responses end their connection.
+        self.draining = False
         self._next_sweep = 0.0
         guard = self
 
@@ -149,10 +152,21 @@ class Guard:
                 channel.time_out()
 
 
+class _Task(WSGITask):
+    """A response that says ``Connection: close`` while the server drains, so the
+    client opens its next request elsewhere instead of racing a closing socket."""
+
+    def build_response_header(self) -> bytes:
+        if self.channel.guard.draining:
+            self.set_close_on_finish()
+        return super().build_response_header()
+
+
 class GuardedChannel(HTTPChannel):
     """A waitress channel that counts itself per address and knows its deadline."""
 
     guard: Guard
+    task_class = _Task
 
     def __init__(self, server: Any, sock: socket.socket, addr: Any, adj: Any, map: Any = None):
         host = addr[0] if isinstance(addr, tuple) else ""

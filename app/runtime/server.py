@@ -10,12 +10,15 @@ the event loop itself in short steps and, when asked to stop:
 
 1. closes the listening socket (new connections are refused at once);
 2. keeps the loop turning while requests are in flight or on their way
-   in, closing keep-alive connections as they become idle, up to
-   ``shutdown_timeout``;
+   in, closing keep-alive connections as they become idle (responses say
+   ``Connection: close`` from now on), up to ``shutdown_timeout``;
 3. stops the worker threads and closes whatever is left.
 
 ``request_stop`` only sets a flag, so it is safe from signal handlers and
-from worker threads (the Quit button).
+from worker threads (the Quit button). ``request_retire`` is the gentler
+stop of a server worker being replaced (see app.runtime.upkeep): the app is
+not told to stop, and every request in flight may finish, however long it
+takes (up to :data:`RETIRE_TIMEOUT`, for one that hangs).
 """
 
 from __future__ import annotations
@@ -34,28 +37,45 @@ from waitress.server import BaseWSGIServer, create_server
 
 if TYPE_CHECKING:
     from app.runtime.clients import Limits
+    from app.runtime.upkeep import Upkeep
 
 log = logging.getLogger(__name__)
 
 LOOP_STEP = 0.25  # seconds; how quickly a stop request is noticed
 #: With workers taking turns: how soon a worker that became the least busy listens again.
 SHARED_LOOP_STEP = 0.05
+#: A load no worker that listens ever has: a slot that is free, starting or draining.
+NOT_LISTENING = 1 << 30
+#: A retiring worker lets its requests finish; this bounds only one that hangs.
+RETIRE_TIMEOUT = 3600.0
+#: How often a worker asks itself whether it should be replaced (seconds).
+UPKEEP_EVERY = 1.0
 
 
 class Share:
     """One worker's place among several sharing a listening socket (see _take_turns).
 
-    ``loads`` is shared memory made before the workers were forked."""
+    ``loads`` (connections held, per worker slot) and ``retire`` (1: this worker
+    asks to be replaced) are shared memory made before the workers were forked."""
 
-    def __init__(self, loads: Any, index: int) -> None:
+    def __init__(self, loads: Any, index: int, retire: Any = None) -> None:
         self.loads = loads
         self.index = index
+        self.retire = retire
 
     def publish(self, load: int) -> None:
         self.loads[self.index] = load
 
     def least_busy(self) -> bool:
         return self.loads[self.index] <= min(self.loads)
+
+    def leave(self) -> None:
+        """Draining: never the least busy again, so the others keep listening."""
+        self.loads[self.index] = NOT_LISTENING
+
+    def ask_to_retire(self) -> None:
+        if self.retire is not None:
+            self.retire[self.index] = 1
 
 
 def bind(host: str, port: int | None, *, fallback: bool) -> socket.socket:
@@ -105,12 +125,17 @@ class Server:
         stop_event: threading.Event | None = None,
         share: Share | None = None,
         clients: Limits | None = None,
+        upkeep: Upkeep | None = None,
         **waitress_options: object,
     ) -> None:
         self.shutdown_timeout = shutdown_timeout
         self._loop_step = LOOP_STEP if share is None else SHARED_LOOP_STEP
         #: Shared with the app (``Settings.stopping``): work stops between pages.
         self._stop = stop_event or threading.Event()
+        #: The loop ends: set by a stop, and alone by a retirement.
+        self._leave = threading.Event()
+        self._share = share
+        self._upkeep = upkeep
         self._use_poll = hasattr(select, "poll")
         with warnings.catch_warnings():
             # send_bytes is deprecated for removal in waitress 4; waitress is pinned <4.
@@ -157,22 +182,47 @@ class Server:
 
     def request_stop(self) -> None:
         self._stop.set()
+        self._leave.set()
+
+    def request_retire(self) -> None:
+        """Stop accepting and finish every request in flight (a replacement serves)."""
+        self._leave.set()
 
     def _step(self, timeout: float) -> None:
         wasyncore.loop(timeout=timeout, map=self._waitress._map, use_poll=self._use_poll, count=1)
 
     def serve(self) -> None:
         """Serve until :meth:`request_stop`, then stop gracefully. Returns when done."""
-        while not self._stop.is_set():
+        next_upkeep = 0.0
+        while not self._leave.is_set():
             self._step(self._loop_step)
             if self._guard is not None:
                 self._guard.sweep()
+            if self._upkeep is not None and time.monotonic() >= next_upkeep:
+                next_upkeep = time.monotonic() + UPKEEP_EVERY
+                self._ask_to_retire_if_due()
         self._drain()
+
+    def _ask_to_retire_if_due(self) -> None:
+        assert self._upkeep is not None
+        if self._share is None or self._share.retire is None:
+            return  # nobody to start a replacement: this process serves on
+        reason = self._upkeep.due()
+        if reason:
+            log.info("this worker %s; asking for a fresh one", reason)
+            self._share.ask_to_retire()
+            self._upkeep = None  # asked once; the supervisor does the rest
 
     def _drain(self) -> None:
         server = self._waitress
         wasyncore.dispatcher.close(server)  # the listener only; the trigger stays
-        deadline = time.monotonic() + self.shutdown_timeout
+        if self._share is not None:
+            self._share.leave()
+        if self._guard is not None:
+            self._guard.draining = True
+        started = time.monotonic()
+        if not self._stop.is_set():
+            log.info("replaced by a fresh worker: finishing the requests in flight")
         while True:
             busy = 0
             for channel in list(server.active_channels.values()):
@@ -187,9 +237,12 @@ class Server:
                     channel.handle_close()
             if not busy:
                 break
-            if time.monotonic() >= deadline:
+            limit = self.shutdown_timeout if self._stop.is_set() else RETIRE_TIMEOUT
+            if time.monotonic() - started >= limit:
                 log.warning("stopping with %d request(s) still running", busy)
                 break
             self._step(0.05)
+            if self._guard is not None:
+                self._guard.sweep()  # a slow client cannot hold a draining worker
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=1.0)
         wasyncore.close_all(server._map)

@@ -3,9 +3,11 @@
 Python runs one thread of Python at a time, so one process keeps one core
 busy however many threads it has. With ``SHEAF_WORKERS`` above 1 (default:
 the CPUs this container may use) the launching process becomes a small
-supervisor: it binds the port, forks the workers, each a complete Sheaf with
-its own waitress server on that one listening socket, restarts a worker that
-dies, answers the health port itself, and on ``SIGTERM`` reports not-ready
+supervisor (:mod:`app.runtime.supervisor`): it binds the port, forks the
+workers, each a complete Sheaf with its own waitress server on that one
+listening socket, restarts a worker that dies, replaces one that asks to be
+(``SHEAF_WORKER_MAX_REQUESTS``, ``SHEAF_WORKER_MAX_RSS_MB``) without dropping a
+request, answers the health port itself, and on ``SIGTERM`` reports not-ready
 and lets every worker drain. The least busy workers accept new connections
 (:meth:`app.runtime.server.Server._take_turns`): measured with 8 concurrent
 compress jobs, the kernel's ``SO_REUSEPORT`` hashing split them 6/2 and 5/3
@@ -26,18 +28,15 @@ import shutil
 import signal
 import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import shared
-from app.meta import NAME, VERSION
-from app.runtime import console
+from app.meta import NAME, SLUG, VERSION
+from app.runtime import console, upkeep
 from app.runtime.cli import Options
 from app.runtime.dirs import StartupError
 from app.runtime.main import (
-    EXIT_OK,
     install_signal_handlers,
     limits,
     serve_until_stopped,
@@ -49,9 +48,6 @@ if TYPE_CHECKING:
     from app.runtime.server import Share
 
 log = logging.getLogger("sheaf")
-
-#: A worker that dies within this many seconds of its start is crashing, not unlucky.
-CRASH_WINDOW = 10.0
 
 
 def available_cpus() -> int:
@@ -77,6 +73,7 @@ def run_server(options: Options, has_console: bool) -> int:
     )
     for warning in options.warnings:
         log.warning("%s", warning)
+    upkeep.fewer_arenas()  # before any worker or thread exists (see app.runtime.upkeep)
     if options.password:
         from app.runtime.passwords import warning as weak
 
@@ -160,9 +157,17 @@ def _serve(
         shared=memory,
     )
     app = create_app(settings)
+    care = upkeep.Upkeep(
+        max_requests=options.worker_max_requests, max_rss=options.worker_max_rss_mb * 2**20
+    )
     server = Server(
-        behind_proxy(
-            app, options.trusted_proxy, options.trusted_proxy_count, options.trusted_proxy_headers
+        care.wrap(
+            behind_proxy(
+                app,
+                options.trusted_proxy,
+                options.trusted_proxy_count,
+                options.trusted_proxy_headers,
+            )
         ),
         sock,
         threads=options.threads,
@@ -174,16 +179,25 @@ def _serve(
             timeout=options.receive_timeout,
             exempt=(options.trusted_proxy,) if options.trusted_proxy else (),
         ),
+        upkeep=care,
         **waitress_options(options),
     )
     install_signal_handlers(server.request_stop)
+    if share is not None and hasattr(signal, "SIGUSR1"):  # the supervisor's "you are replaced"
+        signal.signal(signal.SIGUSR1, lambda _signum, _frame: server.request_retire())
     if health and options.health_port is not None:
         from app.runtime import health as health_port
 
         health_port.start(options.host, options.health_port, settings.stopping, metrics)
     if announce:
         _announce(options, server.port, 1)
-    return serve_until_stopped(server, app)
+    try:
+        return serve_until_stopped(server, app)
+    finally:
+        counts = app.extensions.get(f"{SLUG}.metrics")
+        if counts is not None:
+            with contextlib.suppress(OSError):
+                counts.flush()  # the last second's requests count too
 
 
 def _announce(options: Options, port: int, workers: int) -> None:
@@ -203,101 +217,15 @@ def _announce(options: Options, port: int, workers: int) -> None:
 
 
 def _supervise(options: Options, workers: int, metrics: Metrics | None) -> int:
-    import mmap
-
-    from app.runtime.server import Share
+    from app.runtime.supervisor import Supervisor
 
     sock = _bind(options)  # one listening socket, inherited by every worker
     sock.listen(1024)
-    port = sock.getsockname()[1]
-    # Each worker's open connections, in memory the forked workers share: an anonymous
-    # shared mapping, which needs no /dev/shm (a read-only container may have none).
-    loads = memoryview(mmap.mmap(-1, 4 * workers)).cast("i")
-    memory = shared.shared()  # sign-outs and wrong passwords, for every worker
-    stopping = threading.Event()
-    install_signal_handlers(stopping.set)
-    children: dict[int, tuple[float, int]] = {}
-
-    def spawn(index: int) -> None:
-        pid = os.fork()
-        if pid == 0:  # the worker
-            code = 1
-            try:
-                signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                code = _serve(
-                    options,
-                    sock,
-                    announce=False,
-                    health=False,
-                    metrics=metrics,
-                    share=Share(loads, index),
-                    memory=memory,
-                )
-            except BaseException:
-                log.exception("worker failed")
-            finally:
-                os._exit(code)
-        children[pid] = (time.monotonic(), index)
-
-    for index in range(workers):
-        spawn(index)
+    supervisor = Supervisor(options, sock, workers, metrics, _serve)
     health = None
     if options.health_port is not None:
         from app.runtime import health as health_port
 
-        health = health_port.make(options.host, options.health_port, stopping, metrics)
-    _announce(options, port, workers)
-    while not stopping.is_set():
-        if health is not None:
-            health.handle_request()  # waits up to its timeout: this loop's tick
-        else:
-            stopping.wait(0.25)
-        for pid in _reaped():
-            started, index = children.pop(pid, (time.monotonic(), 0))
-            loads[index] = 1 << 30  # never the least busy: no one listens there
-            if stopping.is_set():
-                continue
-            if time.monotonic() - started < CRASH_WINDOW:
-                log.error("a worker stopped right after starting; not restarting it")
-                continue
-            log.warning("a worker stopped; starting another")
-            loads[index] = 0
-            spawn(index)
-        if not children:
-            log.error("no workers left; stopping")
-            break
-    sock.close()  # with the workers' copies closed too, new connections are refused
-    for pid in list(children):
-        _signal(pid, signal.SIGTERM)
-    deadline = time.monotonic() + options.shutdown_timeout + 5
-    while children and time.monotonic() < deadline:
-        for pid in _reaped():
-            children.pop(pid, None)
-        if health is not None:
-            health.handle_request()  # keeps saying "not ready" while the workers drain
-        else:
-            stopping.wait(0.05)
-    for pid in list(children):
-        _signal(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    if health is not None:
-        health.server_close()
-    log.info("stopped")
-    return EXIT_OK
-
-
-def _reaped() -> list[int]:
-    done = []
-    while True:
-        try:
-            pid, _status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return done
-        if pid == 0:
-            return done
-        done.append(pid)
-
-
-def _signal(pid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, sig)
+        health = health_port.make(options.host, options.health_port, supervisor.stopping, metrics)
+    _announce(options, sock.getsockname()[1], workers)
+    return supervisor.run(health)

@@ -62,10 +62,14 @@ def _status(url: str) -> int | None:
 
 
 def test_health_check_answers_with_150_slow_clients_connected(open_server: Sheaf):
+    # The crowd comes from another address than the probe: one address gets only so
+    # many connections (tests/core/test_slow_clients.py).
     crowd = []
     try:
         for _ in range(150):
-            conn = socket.create_connection(("127.0.0.1", open_server.port), timeout=5)
+            conn = socket.create_connection(
+                ("127.0.0.1", open_server.port), timeout=5, source_address=("127.0.0.2", 0)
+            )
             conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and then nothing more
             crowd.append(conn)
         r = requests.get(open_server.base + "/healthz", timeout=10)

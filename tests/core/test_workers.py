@@ -14,8 +14,9 @@ import pytest
 import requests
 from hostile_inputs import blank_pages
 
-from app.runtime.server_mode import CRASH_WINDOW, available_cpus, can_share_port
-from support import Sheaf, wait_until
+from app.runtime.server_mode import available_cpus, can_share_port
+from app.runtime.supervisor import CRASH_WINDOW
+from support import Sheaf, free_port, wait_until
 
 pytestmark = pytest.mark.skipif(not can_share_port(), reason="needs fork")
 
@@ -188,3 +189,114 @@ def test_workers_starting_together_keep_their_own_scratch_folders(tmp_path: Path
         for p in starters:
             p.communicate("", timeout=30)
     assert not list(tmp_path.glob("sheaf-scratch-*/req-*"))
+
+
+def _pids(sheaf: Sheaf, path: str) -> list[int]:
+    entries = [json.loads(x) for x in list(sheaf.lines) if x.startswith("{")]
+    return [e["pid"] for e in entries if e.get("path") == path]
+
+
+def test_a_worker_past_its_request_limit_is_replaced_without_dropping_a_request(tmp_path: Path):
+    health = free_port()
+    sheaf = Sheaf.start(
+        ["--server", "--host", "127.0.0.1", "--port", "0"],
+        data_dir=None,
+        env={
+            "SHEAF_WORKERS": "2",
+            "SHEAF_WORKER_MAX_REQUESTS": "10",
+            "SHEAF_LOG_FORMAT": "json",
+            "SHEAF_METRICS": "1",
+            "SHEAF_HEALTH_PORT": str(health),
+            "TMPDIR": str(tmp_path),
+        },
+    )
+    try:
+        wait_until(lambda: len(_children(sheaf.proc.pid)) == 2, 30, "two workers")
+        first = set(_children(sheaf.proc.pid))
+        sessions = [requests.Session() for _ in range(4)]  # keep-alive, as browsers do
+        for s in sessions:
+            assert s.get(sheaf.base + "/", timeout=10).status_code == 200
+        long_job: list[int] = []
+        data = blank_pages(400, (200, 200))
+
+        def images() -> None:  # about 20 s of rendering here
+            r = requests.post(
+                sheaf.base + "/api/v1/pdf-to-images",
+                files=[("file", ("long.pdf", io.BytesIO(data), "application/pdf"))],
+                data={"dpi": "300"},
+                timeout=300,
+            )
+            long_job.append(r.status_code)
+
+        job = threading.Thread(target=images)
+        job.start()
+        wait_until(lambda: list(tmp_path.glob("sheaf-scratch-*/req-*")), 30, "the job to start")
+        statuses: list[int | str] = []
+        enough = threading.Event()
+
+        def hammer(s: requests.Session) -> None:
+            while not enough.is_set():
+                try:
+                    statuses.append(s.get(sheaf.base + "/", timeout=30).status_code)
+                except requests.RequestException as exc:
+                    statuses.append(type(exc).__name__)
+
+        clients = [threading.Thread(target=hammer, args=(s,)) for s in sessions]
+        for c in clients:
+            c.start()
+
+        def retiring() -> set[int]:
+            events = [json.loads(x) for x in list(sheaf.lines) if x.startswith("{")]
+            return {e["pid"] for e in events if "replaced by a fresh" in str(e.get("message"))}
+
+        try:  # until both first workers were replaced, and successors answered
+            wait_until(lambda: retiring() >= first, 90, "both first workers to be replaced")
+            assert not long_job  # ... while the long job was still running on one of them
+            wait_until(lambda: set(_pids(sheaf, "/")) - first, 30, "a successor's answer")
+        finally:
+            enough.set()
+            for c in clients:
+                c.join(60)
+        job.join(300)
+        assert statuses == [200] * len(statuses)  # no request was dropped
+        assert long_job == [200]  # the job was finished, not cut
+        assert "asking for a fresh one" in sheaf.output()
+        # Every worker that retired is gone; the supervisor keeps two.
+        wait_until(lambda: len(_children(sheaf.proc.pid)) == 2, 60, "two workers again")
+        assert first - set(_children(sheaf.proc.pid))
+        # Their counts were kept: one file per live worker plus the retired ones' sum.
+        metrics = requests.get(f"http://127.0.0.1:{health}/metrics", timeout=10).text
+        total = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in metrics.splitlines()
+            if line.startswith('sheaf_requests_total{route="/",')
+        )
+        assert total >= len(statuses) + 4
+        files = list(tmp_path.glob("sheaf-metrics-*/worker-*.json"))
+        assert len(files) <= 3
+    finally:
+        sheaf.stop()
+
+
+def test_a_worker_over_its_memory_ceiling_is_replaced_and_serving_goes_on():
+    sheaf = Sheaf.start(
+        ["--server", "--host", "127.0.0.1", "--port", "0"],
+        data_dir=None,
+        # Every worker is over 1 MB: each asks to be replaced a second after it starts.
+        env={"SHEAF_WORKERS": "2", "SHEAF_WORKER_MAX_RSS_MB": "1", "SHEAF_LOG_FORMAT": "json"},
+    )
+    try:
+        wait_until(lambda: len(_children(sheaf.proc.pid)) == 2, 30, "two workers")
+        first = set(_children(sheaf.proc.pid))
+        session = requests.Session()
+        statuses = []
+
+        def replaced() -> set[int]:
+            statuses.append(session.get(sheaf.base + "/", timeout=30).status_code)
+            return set(_children(sheaf.proc.pid)) - first
+
+        wait_until(replaced, 60, "a worker to be replaced, while serving goes on")
+        assert statuses == [200] * len(statuses)
+        assert "resident memory" in sheaf.output()
+    finally:
+        sheaf.stop()
