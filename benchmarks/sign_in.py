@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
-import re
 import resource
 import socket
 import time
@@ -24,22 +22,11 @@ import time
 import requests
 from _common import first_200
 
-from support import Sheaf
+from support import Sheaf, sign_in, status_from
 
 PASSWORD = "a long and unusual pass phrase"
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 ADDRESSES = [f"127.{n // 250 + 1}.{n % 250 // 50}.{n % 50 + 2}" for n in range(1555)]
-
-
-def _get(port: int, source: str, headers: dict[str, str]) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
-    try:
-        conn.request("GET", "/", headers=headers)
-        resp = conn.getresponse()
-        resp.read()
-        return resp.status
-    finally:
-        conn.close()
 
 
 def guesses(port: int, seconds: float, rotate: bool) -> tuple[int, int]:
@@ -48,23 +35,11 @@ def guesses(port: int, seconds: float, rotate: bool) -> tuple[int, int]:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         source = ADDRESSES[n % len(ADDRESSES)] if rotate else "127.0.0.1"
-        status = _get(port, source, {"Authorization": "Bearer guess"})
+        status = status_from(port, source, {"Authorization": "Bearer guess"})
         checked += status == 401
         refused += status == 429
         n += 1
     return checked, refused
-
-
-def sign_in(sheaf: Sheaf, session: requests.Session) -> int:
-    page = session.get(sheaf.base + "/login", timeout=10)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
-    return session.post(
-        sheaf.base + "/login",
-        data={"password": PASSWORD, "csrf_token": token},
-        headers={"Origin": sheaf.base},
-        allow_redirects=False,
-        timeout=10,
-    ).status_code
 
 
 def flood(sheaf: Sheaf, count: int) -> None:
@@ -110,7 +85,7 @@ def main() -> None:
         try:
             first_200(sheaf.base + "/healthz", sheaf.proc)
             known = requests.Session()
-            sign_in(sheaf, known)
+            assert sign_in(sheaf, known, PASSWORD).status_code == 303
             known.cookies.pop("sheaf_session", None)  # signed out, device cookie kept
             checked, refused = guesses(sheaf.port, args.seconds, rotate)
             where = "1,555 rotating addresses" if rotate else "one address"
@@ -118,9 +93,11 @@ def main() -> None:
                 f"wrong passwords from {where} in {args.seconds:.0f} s: {checked} checked"
                 f" ({checked / args.seconds:.1f}/s), {refused} refused with 429"
             )
+            again = sign_in(sheaf, known, PASSWORD).status_code
+            new = sign_in(sheaf, requests.Session(), PASSWORD).status_code
             print(
-                f"  then the right password: {sign_in(sheaf, known)} from a browser that"
-                f" signed in before, {sign_in(sheaf, requests.Session())} from a new one"
+                f"  then the right password: {again} from a browser that signed in before,"
+                f" {new} from a new one"
             )
         finally:
             sheaf.stop()

@@ -205,6 +205,35 @@ def served_by(sheaf: Sheaf, path: str, count: int) -> list[int]:
     return wait_until(found, 10, f"{count} access log lines for {path}")  # type: ignore[return-value]
 
 
+def sign_in(sheaf: Sheaf, session: requests.Session, password: str) -> requests.Response:
+    """Sign in through the server's sign-in page, as a browser does (its CSRF token)."""
+    page = session.get(sheaf.base + "/login", timeout=10)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+    assert token, "no CSRF token on the sign-in page"
+    return session.post(
+        sheaf.base + "/login",
+        data={"password": password, "csrf_token": token.group(1)},
+        headers={"Origin": sheaf.base},
+        allow_redirects=False,
+        timeout=10,
+    )
+
+
+def status_from(port: int, source: str, headers: dict[str, str], path: str = "/") -> int:
+    """The status of a GET on a new connection from ``source`` (any 127.x.y.z is this
+    machine: a client address of the test's choosing)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
+    try:
+        conn.request("GET", path, headers=headers)
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status
+    finally:
+        conn.close()
+
+
 def on_both_workers(
     sheaf: Sheaf, path: str, headers: dict[str, str], source: str = "127.0.0.1"
 ) -> list[int]:

@@ -79,6 +79,11 @@ def hand_over() -> Response | tuple[Response, int]:
     return jsonify({"opened": [e.id for e in added], "ticket": ticket}), 200
 
 
+def _unreadable(entry: Opened) -> Response:
+    """A file that could not be read when it was opened (its reason, found then)."""
+    return error_response(404, "not_found", _(entry.problem or "This file cannot be read."))
+
+
 def _refusal(exc: OSError | Changed) -> Response:
     """Why an opened file cannot be read (or written beside) now."""
     if isinstance(exc, Changed):
@@ -95,7 +100,7 @@ def _refusal(exc: OSError | Changed) -> Response:
 def content(file_id: str) -> Response:
     entry = _entry(file_id)
     if entry.kind is None:
-        return error_response(404, "not_found", _(entry.problem or "This file cannot be read."))
+        return _unreadable(entry)
     try:
         f = open_pinned(entry)
     except (OSError, Changed) as exc:
@@ -152,6 +157,8 @@ def _readable_path(entry: Opened) -> Iterator[Path]:
 @bp.post("/opened/<file_id>/save")
 def save(file_id: str) -> tuple[Response, int] | Response:
     entry = _entry(file_id)
+    if entry.kind is None:  # never readable: no tool offered to save beside it
+        return _unreadable(entry)
     upload = request.files.get("file")
     if upload is None:
         return error_response(400, "missing_file", _("Please choose a file to work on."))

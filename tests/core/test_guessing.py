@@ -7,7 +7,6 @@ standing in for the many addresses of an IPv6 network or a botnet.
 
 from __future__ import annotations
 
-import http.client
 import re
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import requests
 from app import shared
 from app.runtime.passwords import new_password, weakness
 from app.throttle import Throttle, address_key
-from support import LAUNCHER, Clock, Sheaf, base_env, on_both_workers
+from support import LAUNCHER, Clock, Sheaf, base_env, on_both_workers, sign_in, status_from
 
 PASSWORD = "a long and unusual pass phrase"
 WRONG = {"Authorization": "Bearer guess"}
@@ -109,17 +108,6 @@ def test_weak_passwords_are_named_without_being_shown():
     assert weakness(new_password()) is None and len(new_password()) == 24
 
 
-def _request(port: int, source: str, headers: dict[str, str]) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
-    try:
-        conn.request("GET", "/", headers=headers)
-        resp = conn.getresponse()
-        resp.read()
-        return resp.status
-    finally:
-        conn.close()
-
-
 @pytest.fixture
 def two_workers():
     sheaf = Sheaf.start(
@@ -143,7 +131,7 @@ def test_wrong_passwords_from_one_address_are_counted_by_both_workers(two_worker
 
 def test_guesses_from_rotating_addresses_are_slowed_server_wide(two_workers):
     statuses = [
-        _request(two_workers.port, f"127.0.{n // 250}.{n % 250 + 2}", WRONG) for n in range(200)
+        status_from(two_workers.port, f"127.0.{n // 250}.{n % 250 + 2}", WRONG) for n in range(200)
     ]
     # 20 at once, then one every 3 s (it was every one of them: 387 a second).
     assert 20 <= statuses.count(401) <= 30
@@ -151,32 +139,20 @@ def test_guesses_from_rotating_addresses_are_slowed_server_wide(two_workers):
     assert r.status_code == 429 and "Many wrong passwords" in r.json()["message"]
 
 
-def _sign_in(sheaf: Sheaf, session: requests.Session, password: str) -> requests.Response:
-    page = session.get(sheaf.base + "/login", timeout=10)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
-    return session.post(
-        sheaf.base + "/login",
-        data={"password": password, "csrf_token": token},
-        headers={"Origin": sheaf.base},
-        allow_redirects=False,
-        timeout=10,
-    )
-
-
 def test_a_browser_that_signed_in_before_is_not_locked_out_by_a_guesser(two_workers):
     person = requests.Session()
-    assert _sign_in(two_workers, person, PASSWORD).status_code == 303
+    assert sign_in(two_workers, person, PASSWORD).status_code == 303
     device = person.cookies.get("sheaf_device")
     assert device
     person.cookies.clear()
     person.cookies.set("sheaf_device", device)  # signed out, but remembered
     # A guesser at the same address uses up its own and the server's allowance.
     for _ in range(40):
-        _request(two_workers.port, "127.0.0.1", WRONG)
+        status_from(two_workers.port, "127.0.0.1", WRONG)
     stranger = requests.Session()
-    assert _sign_in(two_workers, stranger, PASSWORD).status_code == 429
-    assert _sign_in(two_workers, person, "a typo").status_code == 401  # not 429
-    signed_in = _sign_in(two_workers, person, PASSWORD)
+    assert sign_in(two_workers, stranger, PASSWORD).status_code == 429
+    assert sign_in(two_workers, person, "a typo").status_code == 401  # not 429
+    signed_in = sign_in(two_workers, person, PASSWORD)
     assert signed_in.status_code == 303
     assert person.get(two_workers.base + "/", timeout=10).status_code == 200
     assert signed_in.cookies.get("sheaf_device") not in (None, device)  # a new one
