@@ -25,12 +25,19 @@ import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from pathlib import Path
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 
 
+class Flag(Protocol):
+    """Whether a stop has begun (a ``threading.Event``, or the supervisor's flag)."""
+
+    def is_set(self) -> bool: ...
+
+
 def start(
-    host: str, port: int, stopping: threading.Event, metrics: Metrics | None = None
+    host: str, port: int, stopping: Flag, metrics: Metrics | None = None
 ) -> ThreadingHTTPServer:
     """Answer on a thread of its own (one server process)."""
     server = ThreadingHTTPServer((host, port), _handler(stopping, metrics))
@@ -40,9 +47,7 @@ def start(
     return server
 
 
-def make(
-    host: str, port: int, stopping: threading.Event, metrics: Metrics | None = None
-) -> HTTPServer:
+def make(host: str, port: int, stopping: Flag, metrics: Metrics | None = None) -> HTTPServer:
     """For a loop that calls ``handle_request()`` itself (the workers' supervisor):
     no thread, so forking new workers stays safe."""
     server = HTTPServer((host, port), _handler(stopping, metrics))
@@ -76,7 +81,7 @@ class Metrics:
     workers: int
 
 
-def _handler(stopping: threading.Event, metrics: Metrics | None) -> type[BaseHTTPRequestHandler]:
+def _handler(stopping: Flag, metrics: Metrics | None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         timeout = 5  # a probe that sends nothing cannot hold the supervisor's loop
 

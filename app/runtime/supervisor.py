@@ -25,7 +25,6 @@ import logging
 import mmap
 import os
 import signal
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,6 +47,28 @@ CRASH_WINDOW = 10.0
 #: How long a successor may take to start listening before its predecessor retires anyway.
 SUCCESSOR_WAIT = 60.0
 _BLOCKED = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1}
+
+
+class Stopping:
+    """The supervisor's "stop" flag: set by a signal handler, read by the loop.
+
+    Not a ``threading.Event``: its ``set`` takes the lock its ``wait`` holds for a
+    moment, and a handler runs in the very thread that waits, so a signal landing in
+    that moment hangs the supervisor for good (its workers then serve on, orphaned).
+    A plain attribute needs no lock; the loop sleeps in short steps instead."""
+
+    def __init__(self) -> None:
+        self._set = False
+
+    def set(self) -> None:
+        self._set = True
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def wait(self, seconds: float) -> None:
+        if not self._set:
+            time.sleep(seconds)  # a signal's handler runs in it; the step ends soon after
 
 
 @dataclass
@@ -82,7 +103,7 @@ class Supervisor:
             self.loads[i] = NOT_LISTENING
         self.memory = shared.shared()  # sign-outs and wrong passwords, for every worker
         self.children: dict[int, Worker] = {}
-        self.stopping = threading.Event()
+        self.stopping = Stopping()
 
     def spawn(self, index: int, *, first: bool = False) -> int:
         """Start a worker in place ``index``. The first ones count as idle from the
