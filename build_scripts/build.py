@@ -182,8 +182,22 @@ def main(argv: list[str] | None = None) -> Path:
         action="store_true",
         help="a folder bundle (Linux: the server image's payload) instead of one file",
     )
+    parser.add_argument(
+        "--target",
+        choices=["linux", "macos", "windows"],
+        default=os_name(),
+        help="the OS to build for (default: this one); Linux builds windows under Wine",
+    )
     args = parser.parse_args(argv)
     dist, work = args.dist.resolve(), args.work.resolve()
+    # --- Windows from Linux (issue 16): build_scripts/windows.py, under Wine ---
+    if args.target != os_name():
+        if args.target != "windows":
+            raise SystemExit(f"build: {args.target} builds run on {args.target} only")
+        import windows
+
+        return windows.main(dist, work, onedir=args.onedir)
+    # --- end Windows from Linux ---
     if args.onedir:
         return build_onedir(dist, work)
 
