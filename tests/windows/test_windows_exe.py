@@ -1,0 +1,127 @@
+"""The Windows one-file exe, run under Wine as a person would run it: it starts, answers,
+does real PDF work through its API with pikepdf and pdfium inside it, opens a file with a
+Chinese name given on its command line, quits through its own Quit, and leaves nothing
+unpacked behind."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+import requests
+from pdfcheck import texts
+from wine_support import (
+    healthy,
+    leftover_unpack_folders,
+    quit_through_its_page,
+    run_to_end,
+    start,
+    winpath,
+)
+
+from support import REPO
+
+pytestmark = pytest.mark.windows
+
+FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
+OUTLINE = "006-pdflatex-outline/pdflatex-outline.pdf"
+
+
+def test_names_checksums_and_build_info(windows_dist):
+    import sys
+
+    sys.path.insert(0, str(REPO / "build_scripts"))
+    from project import project
+
+    info, exe = windows_dist.info, windows_dist.exe
+    assert re.fullmatch(rf"Sheaf-{re.escape(info['version'])}-windows-x86_64\.exe", exe.name)
+    assert re.fullmatch(r"Sheaf-.+-windows-x86_64-setup\.exe", windows_dist.setup.name)
+    assert exe.read_bytes()[:2] == b"MZ"
+    digest = hashlib.sha256(exe.read_bytes()).hexdigest()
+    assert info["sha256"] == digest
+    assert f"{digest}  {exe.name}" in (windows_dist.folder / "SHA256SUMS").read_text()
+    # The interpreter every release bundles, with its exact patch release.
+    assert info["python"].rsplit(".", 1)[0] == project().release_python
+    assert re.fullmatch(r"\d+\.\d+\.\d+", info["python"]) and info["os"] == "windows"
+
+
+def test_the_exe_works_opens_a_chinese_named_file_and_quits_cleanly(
+    windows_dist, prefix, samples, tmp_path: Path
+):
+    folder = tmp_path / "我的 文件"
+    folder.mkdir()
+    report = folder / "季度 报告.pdf"
+    shutil.copy(samples / FOUR, report)
+    data = tmp_path / "data"
+    sheaf = start(prefix, windows_dist.exe, ["--data-dir", winpath(data), winpath(report)])
+    try:
+        healthy(sheaf)
+        api = f"{sheaf.base}/api/v1"
+
+        r = requests.post(
+            f"{api}/rotate",
+            headers=sheaf.bearer(),
+            files=[("file", ("a.pdf", (samples / FOUR).read_bytes(), "application/pdf"))],
+            data={"angle": "90", "pages": "2"},
+            timeout=120,
+        )
+        assert r.status_code == 200, r.text
+        with pikepdf.open(io.BytesIO(r.content)) as out:
+            assert [int(p.obj.get("/Rotate", 0)) for p in out.pages] == [0, 90, 0, 0]
+
+        r = requests.post(
+            f"{api}/page-numbers",
+            headers=sheaf.bearer(),
+            files=[("file", ("a.pdf", (samples / FOUR).read_bytes(), "application/pdf"))],
+            data={"format": "第 {n} 页，共 {total} 页", "position": "bottom-center"},
+            timeout=120,
+        )
+        assert r.status_code == 200, r.text
+        numbered = texts(r.content)
+        assert all(f"第 {i} 页，共 4 页" in t for i, t in enumerate(numbered, start=1)), numbered
+
+        before = texts((samples / OUTLINE).read_bytes())
+        r = requests.post(
+            f"{api}/redact",
+            headers=sheaf.bearer(),
+            files=[("file", ("o.pdf", (samples / OUTLINE).read_bytes(), "application/pdf"))],
+            data={"text": "CONTENTS"},
+            timeout=120,
+        )
+        assert r.status_code == 200, r.text
+        after = texts(r.content)
+        assert any("contents" in t.lower() for t in before)
+        assert not any("contents" in t.lower() for t in after)
+
+        # The file given on the command line is open, under its Chinese name.
+        page = requests.get(f"{sheaf.base}/opened", headers=sheaf.bearer(), timeout=30).text
+        assert "季度 报告.pdf" in page and "我的 文件" in page
+        file_id = re.search(r'id="file-([^"]+)"', page).group(1)
+        got = requests.get(
+            f"{sheaf.base}/opened/{file_id}/file", headers=sheaf.bearer(), timeout=30
+        )
+        assert got.content == report.read_bytes()
+        assert leftover_unpack_folders(prefix), "a one-file exe runs from an unpacked folder"
+    except BaseException:
+        prefix.stop()
+        raise
+    assert quit_through_its_page(sheaf) == 0, sheaf.output()
+    assert leftover_unpack_folders(prefix) == []
+    assert (data / "logs" / "sheaf.log").is_file()
+
+
+def test_version_and_help_reach_a_console(windows_dist, prefix):
+    """With standard handles (a console, a pipe) the windowed exe prints as anywhere;
+    without them it shows a message box (app/runtime/console.py)."""
+    done = run_to_end(prefix, [str(windows_dist.exe), "--version"])
+    assert done.returncode == 0 and f"Sheaf {windows_dist.info['version']}" in done.stdout
+    done = run_to_end(prefix, [str(windows_dist.exe), "--help"])
+    assert done.returncode == 0 and "--no-browser" in done.stdout
+    done = run_to_end(prefix, [str(windows_dist.exe), "--no-such-option"])
+    assert done.returncode == 2 and "unrecognized arguments" in done.stdout
+    assert leftover_unpack_folders(prefix) == []
