@@ -160,7 +160,9 @@ def _carry_document(source: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
             if not value.is_indirect:
                 value = source.make_indirect(value)
             return part.copy_foreign(value)
-        return value
+        # A string or name too: pikepdf before 10 (the macOS builds') refuses another
+        # file's direct objects, so it travels inside an array and comes out direct.
+        return part.copy_foreign(source.make_indirect(pikepdf.Array([value])))[0]
 
     info = source.trailer.get("/Info")
     if isinstance(info, pikepdf.Dictionary):
