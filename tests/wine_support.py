@@ -23,7 +23,7 @@ import requests
 from support import REPO, URL_LINE, Sheaf, wait_until
 
 sys.path.insert(0, str(REPO / "build_scripts"))
-from wine import Prefix
+from wine import Prefix, winpath  # noqa: F401 - winpath is for the tests
 
 START_DEADLINE = 120.0  # the first start of a one-file exe unpacks ~60 MB under Wine
 
@@ -129,3 +129,37 @@ def run_to_end(
     proc = prefix.popen(list(program), text=True, encoding="utf-8", errors="replace")
     out, _ = proc.communicate(input="", timeout=timeout)
     return subprocess.CompletedProcess(list(program), proc.returncode, out, "")
+
+
+@contextmanager
+def virtual_display() -> Iterator[str]:
+    """An X display of its own (Xvfb), so Wine can show a window no one sees."""
+    for number in range(90, 110):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists():
+            break
+    display = f":{number}"
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 30, "Xvfb")
+        yield display
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def top_windows(display: str) -> list[tuple[str, int, int, int, int]]:
+    """(title, x, y, width, height) of the named windows on ``display`` (xwininfo)."""
+    tree = subprocess.run(
+        ["xwininfo", "-root", "-tree", "-display", display], capture_output=True, text=True
+    ).stdout
+    found = []
+    for match in re.finditer(
+        r'^\s*0x[0-9a-f]+ "([^"]*)":.*?\s(\d+)x(\d+)\+(-?\d+)\+(-?\d+)', tree, re.M
+    ):
+        title, w, h, x, y = match.groups()
+        found.append((title, int(x), int(y), int(w), int(h)))
+    return found

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pikepdf
@@ -21,6 +23,8 @@ from wine_support import (
     quit_through_its_page,
     run_to_end,
     start,
+    top_windows,
+    virtual_display,
     winpath,
 )
 
@@ -125,3 +129,57 @@ def test_version_and_help_reach_a_console(windows_dist, prefix):
     done = run_to_end(prefix, [str(windows_dist.exe), "--no-such-option"])
     assert done.returncode == 2 and "unrecognized arguments" in done.stdout
     assert leftover_unpack_folders(prefix) == []
+
+
+def _box(prefix, display: str, exe, *args: str):
+    """Start the exe as Explorer or a shortcut does (no standard handles), wait for its
+    message box, and return the box's place and a picture of it."""
+    from PIL import ImageGrab
+
+    from support import wait_until
+
+    def box():
+        return next((w for w in top_windows(display) if w[0] == "Sheaf"), None)
+
+    wait_until(lambda: box() is None, 30, "no box of an earlier start")
+    launcher = prefix.popen(["start", "/unix", str(exe), *args], {"DISPLAY": display})
+    launcher.stdin.close()  # start.exe hands over and ends; Sheaf keeps the pipe open
+    launcher.wait(timeout=60)
+    launcher.stdout.close()
+
+    since: dict[object, float] = {}
+
+    def settled():
+        """The box, once it has kept its place and size for a second (Wine shows it, then
+        sizes it to its text and draws it)."""
+        now = box()
+        since.setdefault(now, time.monotonic())
+        return now if now and time.monotonic() - since[now] > 1.0 else None
+
+    try:
+        _, x, y, w, h = wait_until(settled, 120, "Sheaf's message box")
+        shot = ImageGrab.grab(xdisplay=display).crop((x, y, x + w, y + h)).convert("RGB")
+        return (w, h), shot
+    finally:
+        prefix.stop()  # closes the box: the person would press OK
+
+
+def _reddish(image) -> int:
+    colours = image.getcolors(image.width * image.height)
+    return sum(n for n, (r, g, b) in colours if r > 180 and g < 90 and b < 90)
+
+
+def test_without_a_console_help_version_and_errors_show_a_message_box(windows_dist, prefix):
+    if not (shutil.which("Xvfb") and shutil.which("xwininfo")):
+        reason = "needs Xvfb and xwininfo (Debian: xvfb, x11-utils)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + "; CI must run it")
+        pytest.skip(reason)
+    with virtual_display() as display:
+        (_, h), version = _box(prefix, display, windows_dist.exe, "--version")
+        assert h < 200 and _reddish(version) == 0, (h, _reddish(version))  # information
+        (_, h), _ = _box(prefix, display, windows_dist.exe, "--help")
+        assert h > 300, h  # the whole option list
+        _, error = _box(prefix, display, windows_dist.exe, "--no-such-option")
+        assert _reddish(error) > 50, _reddish(error)  # the error icon
+        assert not [t for t in top_windows(display) if t[0] == "Sheaf"]
