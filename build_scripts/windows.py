@@ -58,7 +58,6 @@ def run_pyinstaller(work: Path, *, onedir: bool) -> tuple[Path, wine.Toolchain]:
     tools = wine.toolchain()
     env = build.prepare(work)  # translations, icons; the version resource is Windows-only:
     build.windows_version_file(Path(env["SHEAF_GENERATED"]) / "version.txt")
-    _install_own_metadata(tools, work)
     out = work / "pyinstaller-dist"
     windows_env = {
         "SOURCE_DATE_EPOCH": env["SOURCE_DATE_EPOCH"],
@@ -68,6 +67,7 @@ def run_pyinstaller(work: Path, *, onedir: bool) -> tuple[Path, wine.Toolchain]:
     if onedir:
         windows_env["SHEAF_BUNDLE"] = "onedir"
     try:
+        _install_own_metadata(tools, work)
         tools.python(
             "-m", "PyInstaller", wine.winpath(ROOT / "app.spec"), "--noconfirm", "--clean",
             "--distpath", wine.winpath(out), "--workpath", wine.winpath(work / "pyinstaller-work"),

@@ -7,20 +7,18 @@ kills Windows Python with WinError 6) and a clean environment (build_scripts/win
 
 from __future__ import annotations
 
-import queue
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 
-from support import REPO, URL_LINE, Sheaf, wait_until
+from support import REPO, Sheaf, wait_until
 
 sys.path.insert(0, str(REPO / "build_scripts"))
 from wine import Prefix, winpath  # noqa: F401 - winpath is for the tests
@@ -49,27 +47,11 @@ def start(prefix: Prefix, program: Path | str, args: Sequence[str] = ()) -> Shea
     )
     assert proc.stdin is not None
     proc.stdin.close()
-    lines: list[str] = []
-    found: queue.Queue[str | None] = queue.Queue()
-
-    def read() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line.rstrip("\n"))
-            if match := URL_LINE.search(line):
-                found.put(match.group(1))
-        found.put(None)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
     try:
-        url = found.get(timeout=START_DEADLINE)
-    except queue.Empty:
-        url = None
-    if url is None:
-        prefix.stop()
-        raise AssertionError("the Windows Sheaf printed no URL line:\n" + "\n".join(lines))
-    return Sheaf(proc=proc, url=url, data_dir=None, lines=lines, _reader=reader)
+        return Sheaf.follow(proc, None, START_DEADLINE)
+    except BaseException:
+        prefix.stop()  # its child (a one-file exe's) outlives the Linux process
+        raise
 
 
 def quit_through_its_page(sheaf: Sheaf, timeout: float = 60) -> int:

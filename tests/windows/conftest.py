@@ -11,16 +11,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from binaries import build
 from wine_support import Prefix, throwaway_prefix
-
-from support import REPO
 
 NEEDED = ("wine", "wineserver")
 
@@ -46,26 +44,6 @@ class WindowsDist:
     info: dict
 
 
-def _build(script: str, dist: Path, work: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "build_scripts" / script),
-            "--target",
-            "windows",
-            "--dist",
-            str(dist),
-            "--work",
-            str(work),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=3600,
-    )
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
-
-
 @pytest.fixture(scope="session")
 def windows_dist(tmp_path_factory: pytest.TempPathFactory) -> WindowsDist:
     _wine_or_skip()
@@ -75,8 +53,8 @@ def windows_dist(tmp_path_factory: pytest.TempPathFactory) -> WindowsDist:
     else:
         root = tmp_path_factory.mktemp("windows")
         folder = root / "dist"
-        _build("build.py", folder, root / "work")
-        _build("installer.py", folder, root / "work")
+        build(folder, root / "work", "--target", "windows")
+        build(folder, root / "work", "--target", "windows", script="installer.py")
     info = json.loads((folder / "build-info.json").read_text(encoding="utf-8"))
     setups = sorted(folder.glob("*-windows-*-setup.exe"))
     assert setups, f"no setup in {folder}: run installer.py --target windows"
