@@ -7,10 +7,14 @@
 # inside it) and the C library it was built against: no distribution, no shell, no
 # package manager. build_scripts/runtime_root.py assembles that file system.
 
-ARG BASE_IMAGE=python:3.12-slim
+ARG BASE_IMAGE=python:3.13-slim
+# Where the frozen folder comes from: "source" freezes it here with PyInstaller (what a
+# plain `docker build .` does); "prebuilt" takes the folder build_scripts/build.py made
+# (`image.py --prebuilt dist/Sheaf` stages it in build/image/), so CI builds each binary once.
+ARG BUNDLE=source
 
-# ---- builder: the locked dependencies, frozen with PyInstaller ----------------------------
-FROM ${BASE_IMAGE} AS builder
+# ---- from source: the locked dependencies, frozen with PyInstaller ------------------------
+FROM ${BASE_IMAGE} AS bundle-source
 ARG UV_VERSION=0.13.9
 ENV UV_COMPILE_BYTECODE=0 \
     UV_LINK_MODE=copy \
@@ -47,8 +51,18 @@ COPY build_scripts ./build_scripts
 RUN --mount=type=secret,id=ca \
     if [ -s /run/secrets/ca ]; then export SSL_CERT_FILE=/run/secrets/ca; fi; \
     /opt/uv/bin/uv sync --frozen --no-dev --group bundle --no-editable --no-cache \
-    && /opt/venv/bin/python build_scripts/build.py --onedir --dist /out --work /tmp/build \
-    && /opt/venv/bin/python build_scripts/runtime_root.py /out/Sheaf /rootfs
+    && /opt/venv/bin/python build_scripts/build.py --onedir --here --any-glibc \
+       --dist /out --work /tmp/build
+
+# ---- prebuilt: the folder build made outside (a Linux release build, Debian 11 based) -----
+FROM ${BASE_IMAGE} AS bundle-prebuilt
+COPY build/image/Sheaf /out/Sheaf
+
+# ---- the image's file system: the bundle and the C library of the builder -----------------
+# hadolint ignore=DL3006
+FROM bundle-${BUNDLE} AS bundle
+COPY build_scripts/runtime_root.py /tmp/runtime_root.py
+RUN python3 /tmp/runtime_root.py /out/Sheaf /rootfs
 
 # ---- runtime: the bundle and the C library, nothing else ----------------------------------
 FROM scratch
@@ -64,7 +78,7 @@ LABEL org.opencontainers.image.title="Sheaf" \
       org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.licenses="MIT"
 
-COPY --from=builder /rootfs /
+COPY --from=bundle /rootfs /
 
 # uid/gid 10001 (named in /etc/passwd by runtime_root.py), so Kubernetes' runAsUser
 # and volume permissions can rely on it.

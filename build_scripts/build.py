@@ -1,12 +1,21 @@
 """Build Sheaf's desktop executable for the OS this runs on. Laptop and CI alike:
 
-    uv run python build_scripts/build.py
+    uv run python build_scripts/build.py            # the one-file download
+    uv run python build_scripts/build.py --onedir   # the folder build (image, installers)
 
-Steps: clean, compile translations, generate icons (and the Windows version
-resource), run PyInstaller on app.spec, name the artifact
-``Sheaf-<version>-<os>-<arch>[.exe|.zip]``, sign it where credentials exist,
-and write ``SHA256SUMS`` and ``build-info.json`` beside it in ``dist/``.
-The artifact's path is the last line printed.
+On Linux the build runs inside a Debian 11 root with a CPython built there
+(``linux_release.py``), so the result needs glibc 2.31 at most; it makes the one-file
+download and the folder build together, and fails if either breaks the rules of
+``bundle_check.py`` (glibc floor, allowed libraries, no debuggers). ``--here`` freezes
+with the running interpreter instead: what Windows and macOS nodes always do, what runs
+inside the root, and what the Dockerfile's builder does (with ``--any-glibc``, since the
+image carries its own C library).
+
+Steps of a build here: clean, compile translations, generate icons (and the Windows
+version resource), run PyInstaller on app.spec, name the artifact
+``Sheaf-<version>-<os>-<arch>[.exe|.zip]``, sign it where credentials exist, and write
+``SHA256SUMS`` and ``build-info.json`` beside it in ``dist/``. The artifact's path is the
+last line printed.
 
 Builds are reproducible: SOURCE_DATE_EPOCH is the commit time and
 PYTHONHASHSEED is fixed, so the same commit on the same machine gives the
@@ -158,17 +167,32 @@ def write_checksums(dist: Path) -> None:
     (dist / "SHA256SUMS").write_text(lines, encoding="utf-8")
 
 
-def build_onedir(dist: Path, work: Path) -> Path:
+def copy_onedir(out: Path, dist: Path) -> Path:
     """``dist/Sheaf/``: the executable and its ``_internal`` folder, nothing unpacked at start."""
-    out = run_pyinstaller(work, prepare(work, SHEAF_BUNDLE="onedir"))
     target = dist / project().name
     shutil.rmtree(target, ignore_errors=True)
     dist.mkdir(parents=True, exist_ok=True)
     shutil.copytree(out / project().name, target, symlinks=True)
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     print(f"built {target.name}/: {size / 2**20:.1f} MB")
-    print(target)
     return target
+
+
+def build_onedir(dist: Path, work: Path) -> Path:
+    """The folder build for this OS, as ``build.py --onedir`` makes it (for installer.py)."""
+    return main(["--onedir", "--dist", str(dist), "--work", str(work)])
+
+
+def check_linux_bundle(paths: list[Path], any_glibc: bool) -> None:
+    """Fail on what ``bundle_check`` finds (the glibc floor only without ``any_glibc``)."""
+    import bundle_check
+
+    for path in paths:
+        report = bundle_check.check(path)
+        print(f"glibc floor of {path.name}:", *report.lines(), sep="\n")
+        problems = [p for p in report.problems if not (any_glibc and " needs " in p)]
+        if problems:
+            raise SystemExit(f"build: {path.name} breaks its rules:\n  " + "\n  ".join(problems))
 
 
 def main(argv: list[str] | None = None) -> Path:
@@ -180,7 +204,8 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument(
         "--onedir",
         action="store_true",
-        help="a folder bundle (Linux: the server image's payload) instead of one file",
+        help="a folder bundle (the server image's and the installers' payload) instead of one"
+        " file; on Linux both are built and this prints the folder's path last",
     )
     parser.add_argument(
         "--target",
@@ -188,6 +213,19 @@ def main(argv: list[str] | None = None) -> Path:
         default=os_name(),
         help="the OS to build for (default: this one); Linux builds windows under Wine",
     )
+    parser.add_argument(
+        "--here",
+        action="store_true",
+        help="freeze with this Python on this machine (on Linux the release build otherwise"
+        " runs in a Debian 11 root, so the result runs on glibc 2.31 and later)",
+    )
+    parser.add_argument(
+        "--any-glibc",
+        action="store_true",
+        help="with --here on Linux: accept a newer glibc (the server image carries its own)",
+    )
+    # One analysis, the folder and the one-file build (what runs inside the Linux root).
+    parser.add_argument("--both", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     dist, work = args.dist.resolve(), args.work.resolve()
     # --- Windows from Linux (issue 16): build_scripts/windows.py, under Wine ---
@@ -198,18 +236,32 @@ def main(argv: list[str] | None = None) -> Path:
 
         return windows.main(dist, work, onedir=args.onedir)
     # --- end Windows from Linux ---
-    if args.onedir:
-        return build_onedir(dist, work)
+    if os_name() == "linux" and not args.here:
+        import linux_release
+
+        onefile, onedir = linux_release.build(dist, work)
+        write_checksums(dist)
+        print(onedir if args.onedir else onefile)
+        return onedir if args.onedir else onefile
+    if args.onedir and not args.both:
+        out = run_pyinstaller(work, prepare(work, SHEAF_BUNDLE="onedir"))
+        target = copy_onedir(out, dist)
+        if os_name() == "linux":
+            check_linux_bundle([target], args.any_glibc)
+        print(target)
+        return target
 
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / artifact_name()
     for old in (target, dist / "SHA256SUMS", dist / "build-info.json"):
         old.unlink(missing_ok=True)
 
-    env = prepare(work)
+    env = prepare(work, SHEAF_BUNDLE="both" if args.both else "onefile")
     epoch = int(env["SOURCE_DATE_EPOCH"])
     out = run_pyinstaller(work, env)
     name = project().name
+    if args.both:
+        copy_onedir(out, dist)
     if os_name() == "macos":
         app = out / f"{name}.app"
         signing.sign_macos_app(app)
@@ -221,12 +273,16 @@ def main(argv: list[str] | None = None) -> Path:
         deterministic_zip(app, target, epoch)
     else:
         built = out / (f"{name}.exe" if os_name() == "windows" else name)
+        if args.both:
+            built = built.with_name(built.name.replace(name, f"{name}-onefile", 1))
         shutil.copy2(built, target)
         os.utime(target, (epoch, epoch))
         if os_name() == "windows":
             signing.sign_windows(target)
         else:
             signing.report_linux()
+            if not args.both:  # linux_release checks what it makes of the two builds
+                check_linux_bundle([target], args.any_glibc)
 
     write_checksums(dist)
     import PyInstaller

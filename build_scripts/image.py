@@ -1,7 +1,11 @@
 """Build Sheaf's server image with Docker where an engine runs, and buildah otherwise.
 
     uv run python build_scripts/image.py [--base IMAGE] [--tag REPO:TAG ...] [--push]
-    uv run python build_scripts/image.py --publish REPO --push   # what the pipeline runs
+    uv run python build_scripts/image.py --prebuilt dist/Sheaf --publish REPO --push  # the pipeline
+
+``--prebuilt DIR`` puts a folder build that ``build.py`` already made (on Linux, in the
+Debian 11 root) into the image instead of freezing Sheaf again inside the builder: the
+pipeline and CI build each binary once.
 
 Tags the image ``sheaf:<version>`` (plus any ``--tag``), sets the OCI labels
 from the project and git, passes the machine's CA bundle as the build secret
@@ -48,7 +52,19 @@ def ca_bundle() -> Path | None:
     return None
 
 
-def build_args(base: str | None) -> list[str]:
+PREBUILT_STAGE = ROOT / "build" / "image" / "Sheaf"  # the Dockerfile's bundle-prebuilt COPY
+
+
+def stage_prebuilt(folder: Path) -> None:
+    """Put the folder build where the Dockerfile's "prebuilt" stage copies it from."""
+    if not (folder / project().name).is_file():
+        sys.exit(f"image.py: {folder} is not a folder build (build.py --onedir makes one)")
+    shutil.rmtree(PREBUILT_STAGE, ignore_errors=True)
+    PREBUILT_STAGE.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(folder, PREBUILT_STAGE, symlinks=True)
+
+
+def build_args(base: str | None, prebuilt: bool = False) -> list[str]:
     p = project()
     created = dt.datetime.fromtimestamp(source_date_epoch(), dt.timezone.utc)
     args = {
@@ -64,6 +80,8 @@ def build_args(base: str | None) -> list[str]:
     }
     if base:
         args["BASE_IMAGE"] = base
+    if prebuilt:
+        args["BUNDLE"] = "prebuilt"
     # The same labels as flags too: a builder's layer cache (buildah 1.28) can reuse a
     # LABEL layer made with other build arguments, and flags always win.
     return [item for k, v in args.items() for item in ("--build-arg", f"{k}={v}")] + [
@@ -89,7 +107,13 @@ def publish_tags(
 
 def main(argv: list[str] | None = None) -> str:
     parser = argparse.ArgumentParser(description="Build the Sheaf server image.")
-    parser.add_argument("--base", help="base image (default: the Dockerfile's python:3.12-slim)")
+    parser.add_argument("--base", help="base image (default: the Dockerfile's python:3.13-slim)")
+    parser.add_argument(
+        "--prebuilt",
+        type=Path,
+        metavar="DIR",
+        help="use this folder build (dist/Sheaf from build.py) instead of freezing Sheaf again",
+    )
     parser.add_argument("--tag", action="append", default=[], help="extra tag (repeatable)")
     parser.add_argument(
         "--publish",
@@ -122,7 +146,9 @@ def main(argv: list[str] | None = None) -> str:
         # docker format: OCI images cannot carry HEALTHCHECK
         else [*BUILDAH, "build", "--isolation", "chroot", "--layers", "--format", "docker"]
     )
-    command += ["--file", str(ROOT / "Dockerfile"), *build_args(args.base)]
+    if args.prebuilt:
+        stage_prebuilt(args.prebuilt.resolve())
+    command += ["--file", str(ROOT / "Dockerfile"), *build_args(args.base, bool(args.prebuilt))]
     for tag in tags:
         command += ["--tag", tag]
     ca = ca_bundle()

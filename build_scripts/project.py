@@ -22,6 +22,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 
 
+def cache_dir() -> Path:
+    """Where builds keep what is slow to make and safe to reuse (Debian roots, the
+    release interpreter, the Windows toolchain): ``SHEAF_BUILD_CACHE``, or
+    ``~/.cache/sheaf-build``. Everything in it is named by what it was made from."""
+    import os
+
+    given = os.environ.get("SHEAF_BUILD_CACHE")
+    base = (
+        Path(given) if given else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    )
+    return base if given else base / "sheaf-build"
+
+
 @dataclass(frozen=True)
 class Project:
     name: str  # "Sheaf"
@@ -76,6 +89,11 @@ def sha256(path: Path) -> str:
 
 
 def git_commit() -> str:
+    """This checkout's commit (``SHEAF_GIT_COMMIT`` where there is no git, as in a build root)."""
+    import os
+
+    if os.environ.get("SHEAF_GIT_COMMIT"):
+        return os.environ["SHEAF_GIT_COMMIT"]
     try:
         out = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -86,7 +104,12 @@ def git_commit() -> str:
 
 
 def source_date_epoch() -> int:
-    """The commit time, so rebuilding a commit gives the same timestamps inside the artifacts."""
+    """The commit time, so rebuilding a commit gives the same timestamps inside the artifacts
+    (``SOURCE_DATE_EPOCH`` when the caller knows it better, as in a build root)."""
+    import os
+
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
     try:
         out = subprocess.run(
             ["git", "log", "-1", "--format=%ct"],

@@ -1,8 +1,7 @@
 """Sheaf's Windows artifacts built on Linux, through the Windows Python of :mod:`wine`:
 
-    uv run python build_scripts/build.py --target windows            # one-file .exe
-    uv run python build_scripts/build.py --target windows --onedir   # dist/Sheaf/
-    uv run python build_scripts/installer.py --target windows        # the NSIS setup
+    uv run python build_scripts/build.py --target windows    # one-file .exe and dist/Sheaf/
+    uv run python build_scripts/installer.py --target windows [--onedir dist/Sheaf]  # setup
 
 The same ``app.spec`` as every build, run by Windows PyInstaller under Wine, with the
 icons, translations and version resource prepared on Linux by ``build.prepare``.
@@ -53,8 +52,9 @@ def _install_own_metadata(tools: wine.Toolchain, work: Path) -> None:
     )  # fmt: skip
 
 
-def run_pyinstaller(work: Path, *, onedir: bool) -> tuple[Path, wine.Toolchain]:
-    """``app.spec`` under Wine; returns PyInstaller's output folder."""
+def run_pyinstaller(work: Path, bundle: str) -> tuple[Path, wine.Toolchain]:
+    """``app.spec`` under Wine (``bundle``: onedir, or both from one analysis); returns
+    PyInstaller's output folder."""
     tools = wine.toolchain()
     env = build.prepare(work)  # translations, icons; the version resource is Windows-only:
     build.windows_version_file(Path(env["SHEAF_GENERATED"]) / "version.txt")
@@ -63,9 +63,8 @@ def run_pyinstaller(work: Path, *, onedir: bool) -> tuple[Path, wine.Toolchain]:
         "SOURCE_DATE_EPOCH": env["SOURCE_DATE_EPOCH"],
         "PYTHONHASHSEED": "0",
         "SHEAF_GENERATED": wine.winpath(Path(env["SHEAF_GENERATED"])),
+        "SHEAF_BUNDLE": bundle,
     }
-    if onedir:
-        windows_env["SHEAF_BUNDLE"] = "onedir"
     try:
         _install_own_metadata(tools, work)
         tools.python(
@@ -81,33 +80,29 @@ def run_pyinstaller(work: Path, *, onedir: bool) -> tuple[Path, wine.Toolchain]:
 
 def build_onedir(dist: Path, work: Path) -> Path:
     """``dist/Sheaf/``: ``Sheaf.exe`` and its ``_internal`` folder, what the setup installs."""
-    out, _ = run_pyinstaller(work, onedir=True)
-    target = dist / project().name
-    shutil.rmtree(target, ignore_errors=True)
-    dist.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(out / project().name, target)
-    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    print(f"built {target.name}/ (windows): {size / 2**20:.1f} MB")
+    out, _ = run_pyinstaller(work, "onedir")
+    target = build.copy_onedir(out, dist)
     print(target)
     return target
 
 
-def build_exe(dist: Path, work: Path) -> Path:
-    """The one-file ``Sheaf-<version>-windows-x86_64.exe``, the portable download."""
+def build_both(dist: Path, work: Path) -> tuple[Path, Path]:
+    """From one analysis: the one-file ``Sheaf-<version>-windows-x86_64.exe`` (the portable
+    download, signed where credentials exist) and ``dist/Sheaf/``, as on Linux."""
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / artifact_name()
     for old in (target, dist / "SHA256SUMS", dist / "build-info.json"):
         old.unlink(missing_ok=True)
-    out, tools = run_pyinstaller(work, onedir=False)
+    out, tools = run_pyinstaller(work, "both")
     epoch = source_date_epoch()
-    shutil.copy2(out / f"{project().name}.exe", target)
+    shutil.copy2(out / f"{project().name}-onefile.exe", target)  # app.spec's name for "both"
     os.utime(target, (epoch, epoch))
     signing.sign_windows(target)
+    onedir = build.copy_onedir(out, dist)
     build.write_checksums(dist)
     write_build_info(dist, target, tools)
     print(f"built {target.name}: {target.stat().st_size / 2**20:.1f} MB")
-    print(target)
-    return target
+    return target, onedir
 
 
 def write_build_info(dist: Path, target: Path, tools: wine.Toolchain) -> None:
@@ -135,6 +130,9 @@ def write_build_info(dist: Path, target: Path, tools: wine.Toolchain) -> None:
 
 
 def main(dist: Path, work: Path, *, onedir: bool) -> Path:
-    """``build.py --target windows`` on a machine that is not Windows."""
+    """``build.py --target windows`` on a machine that is not Windows: both builds; the
+    path printed last is the one-file exe's, or with ``--onedir`` the folder's."""
     signing.check_windows()  # before minutes of building, not after
-    return build_onedir(dist, work) if onedir else build_exe(dist, work)
+    exe, folder = build_both(dist, work)
+    print(folder if onedir else exe)
+    return folder if onedir else exe

@@ -20,6 +20,25 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Linux one-file download, built once per session (or ``SHEAF_BINARY``, which
+    CI builds once for the whole run); its folder build is ``Sheaf/`` beside it."""
+    import json
+    import os
+
+    from binaries import build
+
+    given = os.environ.get("SHEAF_BINARY")
+    if given:
+        path = Path(given)
+        if path.is_dir():  # a dist folder: build-info.json names the artifact
+            path = path / json.loads((path / "build-info.json").read_text())["artifact"]
+        return path
+    root = tmp_path_factory.mktemp("build-a")
+    return build(root / "dist", root / "work")
+
+
+@pytest.fixture(scope="session")
 def samples() -> Path:
     path = samples_dir()
     if not (path / "files.json").exists():

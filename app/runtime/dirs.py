@@ -49,4 +49,8 @@ class Dirs:
                 probe.unlink()
             except OSError as exc:
                 reason = exc.strerror or exc.__class__.__name__
-                raise StartupError(f"Sheaf cannot write to its folder {path}: {reason}.") from None
+                raise StartupError(
+                    f"Sheaf cannot write to its folder {path}: {reason}. Start it with"
+                    " --data-dir DIR (or set SHEAF_DATA_DIR=DIR) to keep its files in a"
+                    " folder you can write to."
+                ) from None

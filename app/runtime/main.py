@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from app.meta import NAME, SLUG, VERSION
-from app.runtime import console
+from app.runtime import console, frozen
 from app.runtime.cli import Options, UsageError, parse
 from app.runtime.dirs import Dirs, StartupError
 
@@ -31,6 +31,7 @@ REUSE_WAIT = 30.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    frozen.restore_environment()  # before anything starts a program of the person's
     has_console = console.guard_streams()
     try:
         options = parse(argv)

@@ -5,6 +5,11 @@ arrive as arguments, the MIME types Sheaf opens) and the icon in the hicolor
 sizes under ``$XDG_DATA_HOME`` (default ``~/.local/share``), and a list of
 exactly what it wrote, so ``--uninstall`` removes that and nothing else.
 Nothing needs root; menus pick the entry up at once or at next login.
+
+The one-file download is copied first to ``Sheaf/bin/Sheaf-<version>`` there, with
+``Sheaf/bin/Sheaf`` pointing at it, and the entry starts that: people move, rename and
+delete what they download, and the menu must not break when they do. Installing a
+newer version repoints the link and removes the older copy.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ import contextlib
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from app.meta import NAME, VERSION
+from app.runtime import frozen
 
 APP_ID = "org.sheaf_pdf.Sheaf"
 MIME_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp")
@@ -32,12 +39,39 @@ def data_home(env: dict[str, str] | None = None) -> Path:
     return Path(raw) if raw and Path(raw).is_absolute() else Path.home() / ".local" / "share"
 
 
-def command() -> list[str]:
-    """How this Sheaf is started: the executable when frozen, else Python and launcher.py."""
-    if getattr(sys, "frozen", False):
-        return [os.path.abspath(sys.executable)]
+def bin_dir(home: Path) -> Path:
+    """Where an installed one-file Sheaf lives (beside the person's data, ``Sheaf/``)."""
+    return home / NAME / "bin"
+
+
+def command(home: Path) -> list[str]:
+    """How the entry starts Sheaf: the stable copy of a one-file build, a folder build
+    where it is, or Python and launcher.py from source."""
+    if frozen.is_portable():
+        return [str(bin_dir(home) / NAME)]
+    if frozen.is_frozen():
+        return [frozen.executable()]
     launcher = Path(__file__).resolve().parent.parent.parent / "launcher.py"
     return [os.path.abspath(sys.executable), str(launcher)]
+
+
+def _install_copy(home: Path) -> list[Path]:
+    """Copy the running one-file Sheaf to ``bin/Sheaf-<version>`` and point ``bin/Sheaf``
+    at it, each step atomic, so a running menu entry never sees half a file."""
+    folder = bin_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    copy, link = folder / f"{NAME}-{VERSION}", folder / NAME
+    source = Path(frozen.executable())
+    if source.resolve() != copy.resolve():
+        partial = folder / f".{copy.name}.{os.getpid()}.partial"
+        shutil.copyfile(source, partial)
+        partial.chmod(0o755)
+        partial.replace(copy)
+    new_link = folder / f".{NAME}.{os.getpid()}.link"
+    new_link.unlink(missing_ok=True)
+    new_link.symlink_to(copy.name)
+    new_link.replace(link)
+    return [copy, link]
 
 
 def _exec_line(argv: list[str]) -> str:
@@ -90,16 +124,38 @@ def install(home: Path | None = None) -> list[Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             source.resize((size, size), Image.Resampling.LANCZOS).save(path, optimize=True)
             written.append(path)
+    if frozen.is_portable():
+        written += _install_copy(home)
     entry = home / "applications" / f"{APP_ID}.desktop"
     entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_text(desktop_entry(command(), APP_ID), encoding="utf-8")
+    entry.write_text(desktop_entry(command(home), APP_ID), encoding="utf-8")
     written.append(entry)
     _refresh(home)
     made = [path for path in _caches(home) if path.exists() and path not in had]
     record = home / "applications" / RECORD
-    listing = {"files": [str(p) for p in written], "caches": [str(p) for p in made]}
+    before = _recorded(record)[0]
+    listing = {
+        "version": VERSION,
+        "files": [str(p) for p in written],
+        "caches": [str(p) for p in made],
+    }
     record.write_text(json.dumps(listing, indent=1), encoding="utf-8")
+    # What an older version installed and this one did not (its copy in bin/) goes.
+    for old in set(before) - set(written):
+        if _inside(old, home) and (old.is_symlink() or old.is_file()):
+            old.unlink()
     return [*written, record]
+
+
+def _recorded(record: Path) -> tuple[list[Path], list[Path]]:
+    try:
+        listing = json.loads(record.read_text(encoding="utf-8"))
+        return (
+            [Path(p) for p in listing.get("files", [])],
+            [Path(p) for p in listing.get("caches", [])],
+        )
+    except (OSError, ValueError, AttributeError):
+        return [], []
 
 
 def uninstall(home: Path | None = None) -> list[Path]:
@@ -107,15 +163,10 @@ def uninstall(home: Path | None = None) -> list[Path]:
     created (others' are refreshed instead), and the folders it left empty."""
     home = home or data_home()
     record = home / "applications" / RECORD
-    try:
-        listing = json.loads(record.read_text(encoding="utf-8"))
-        files = [Path(p) for p in listing.get("files", [])]
-        made = [Path(p) for p in listing.get("caches", [])]
-    except (OSError, ValueError, AttributeError):
-        files, made = [], []
+    files, made = _recorded(record)
     removed = []
     for path in [*files, *made, record]:
-        if _inside(path, home) and path.is_file():
+        if _inside(path, home) and (path.is_symlink() or path.is_file()):
             path.unlink()
             removed.append(path)
     for path in removed:

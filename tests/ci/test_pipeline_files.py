@@ -110,6 +110,7 @@ def test_linux_agents_alone_build_and_test_everything_and_macos_never_waits():
     assert "agent { label \"${PLATFORM == 'windows' ? env.WINDOWS_AGENT : PLATFORM}\" }" in matrix
     assert "'--target windows'" in matrix
     assert "build.py ${env.TARGET}" in matrix and "installer.py ${env.TARGET}" in matrix
+    assert "'--onedir dist/windows/Sheaf'" in matrix  # the setup reuses build.py's onedir
     # macOS without its agent: skipped before an agent is asked for, with a message.
     when = _block(matrix, "when {")
     assert "beforeAgent true" in when and "env.HAS_MACOS_AGENT == 'true'" in when

@@ -45,12 +45,14 @@ def _script(name: str, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def image() -> str:
+def image(request: pytest.FixtureRequest) -> str:
     given = os.environ.get("SHEAF_IMAGE")  # built once by the caller: reuse it
     if given:
         return given
+    # The folder build made beside the one-file download (each binary is built once).
+    onedir = request.getfixturevalue("built").parent / "Sheaf"
     base = _script("base_image.py")
-    return _script("image.py", "--base", base)
+    return _script("image.py", "--base", base, "--prebuilt", str(onedir))
 
 
 @pytest.fixture(scope="module")

@@ -6,19 +6,16 @@ unpacked behind."""
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import shutil
 import time
 from pathlib import Path
 
-import pikepdf
 import pytest
 import requests
-from pdfcheck import texts
+from binaries import exercise
 from wine_support import (
-    healthy,
     leftover_unpack_folders,
     quit_through_its_page,
     run_to_end,
@@ -33,7 +30,6 @@ from support import REPO
 pytestmark = pytest.mark.windows
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
-OUTLINE = "006-pdflatex-outline/pdflatex-outline.pdf"
 
 
 def test_names_checksums_and_build_info(windows_dist):
@@ -64,30 +60,9 @@ def test_the_exe_works_opens_a_chinese_named_file_and_quits_cleanly(
     data = tmp_path / "data"
     sheaf = start(prefix, windows_dist.exe, ["--data-dir", winpath(data), winpath(report)])
     try:
-        healthy(sheaf)
-
-        def run(op: str, sample: Path, data: dict) -> requests.Response:
-            r = requests.post(
-                f"{sheaf.base}/api/v1/{op}",
-                headers=sheaf.bearer(),
-                files=[("file", (sample.name, sample.read_bytes(), "application/pdf"))],
-                data=data,
-                timeout=120,
-            )
-            assert r.status_code == 200, r.text
-            return r
-
-        r = run("rotate", samples / FOUR, {"angle": "90", "pages": "2"})
-        with pikepdf.open(io.BytesIO(r.content)) as out:
-            assert [int(p.obj.get("/Rotate", 0)) for p in out.pages] == [0, 90, 0, 0]
-        # Chinese text drawn with the bundled fonts, found again by pdfium's text reader.
-        r = run("page-numbers", samples / FOUR, {"format": "第 {n} 页，共 {total} 页"})
-        numbered = texts(r.content)
-        assert all(f"第 {i} 页，共 4 页" in t for i, t in enumerate(numbered, start=1)), numbered
-        before = texts((samples / OUTLINE).read_bytes())
-        after = texts(run("redact", samples / OUTLINE, {"text": "CONTENTS"}).content)
-        assert any("contents" in t.lower() for t in before)
-        assert not any("contents" in t.lower() for t in after)
+        # Rotate and compress (qpdf), Chinese page numbers (fontTools and the CJK font),
+        # redact and pages to images (pdfium, Pillow): every native part of the exe.
+        exercise(sheaf, samples)
 
         # The file given on the command line is open, under its Chinese name.
         page = requests.get(f"{sheaf.base}/opened", headers=sheaf.bearer(), timeout=30).text
