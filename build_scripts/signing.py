@@ -80,6 +80,8 @@ def nsis_include(folder: Path) -> Path | None:
     if windows_credentials() is None:
         return None
     command = f'"{sys.executable}" "{Path(__file__).resolve()}" "%1"'
+    if sys.platform == "win32":  # cmd /c drops a command line's outer quotes: add a pair
+        command = f'"{command}"'
     include = folder / "sign.nsh"
     include.write_text(
         f"!uninstfinalize '{command}' = 0\n!finalize '{command}' = 0\n", encoding="utf-8"
