@@ -1,4 +1,4 @@
-"""Sheaf's Windows artifacts built on Linux, through the Windows Python of :mod:`wine`:
+"""Sheaf's Windows artifacts built on Linux, through the Windows Python of :mod:`windows_python`:
 
     uv run python build_scripts/build.py --target windows    # one-file .exe and dist/Sheaf/
     uv run python build_scripts/installer.py --target windows [--onedir dist/Sheaf]  # setup
@@ -22,10 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build
 import signing
+import windows_python
 import wine
 from project import ROOT, git_commit, project, sha256, source_date_epoch
 
-ARCH = "x86_64"  # the embeddable CPython in wine.py is the 64-bit one
+ARCH = "x86_64"  # the embeddable CPython in windows_python.py is the 64-bit one
 #: Wine's PE loader finds the Universal CRT itself; PyInstaller looks for the files,
 #: which Windows 10 and later carry, and says so for every library.
 QUIET = ("api-ms-win-crt-", "api-ms-win-core-")
@@ -36,7 +37,7 @@ def artifact_name() -> str:
     return f"{p.name}-{p.version}-windows-{ARCH}.exe"
 
 
-def _install_own_metadata(tools: wine.Toolchain, work: Path) -> None:
+def _install_own_metadata(tools: windows_python.Toolchain, work: Path) -> None:
     uv = os.environ.get("UV") or shutil.which("uv")
     wheels = work / "wheel"
     subprocess.run(
@@ -52,10 +53,10 @@ def _install_own_metadata(tools: wine.Toolchain, work: Path) -> None:
     )  # fmt: skip
 
 
-def run_pyinstaller(work: Path, bundle: str) -> tuple[Path, wine.Toolchain]:
+def run_pyinstaller(work: Path, bundle: str) -> tuple[Path, windows_python.Toolchain]:
     """``app.spec`` under Wine (``bundle``: onedir, or both from one analysis); returns
     PyInstaller's output folder."""
-    tools = wine.toolchain()
+    tools = windows_python.toolchain()
     env = build.prepare(work)  # translations, icons; the version resource is Windows-only:
     build.windows_version_file(Path(env["SHEAF_GENERATED"]) / "version.txt")
     out = work / "pyinstaller-dist"
@@ -105,7 +106,7 @@ def build_both(dist: Path, work: Path) -> tuple[Path, Path]:
     return target, onedir
 
 
-def write_build_info(dist: Path, target: Path, tools: wine.Toolchain) -> None:
+def write_build_info(dist: Path, target: Path, tools: windows_python.Toolchain) -> None:
     ready = json.loads((tools.path / "sheaf-ready.json").read_text(encoding="utf-8"))
     pyinstaller = next(
         line.split("==")[1].split()[0]
