@@ -208,6 +208,12 @@ def main(argv: list[str] | None = None) -> Path:
         " file; on Linux both are built and this prints the folder's path last",
     )
     parser.add_argument(
+        "--target",
+        choices=["linux", "macos", "windows"],
+        default=os_name(),
+        help="the OS to build for (default: this one); Linux builds windows under Wine",
+    )
+    parser.add_argument(
         "--here",
         action="store_true",
         help="freeze with this Python on this machine (on Linux the release build otherwise"
@@ -222,6 +228,14 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("--both", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     dist, work = args.dist.resolve(), args.work.resolve()
+    # --- Windows from Linux (issue 16): build_scripts/windows.py, under Wine ---
+    if args.target != os_name():
+        if args.target != "windows":
+            raise SystemExit(f"build: {args.target} builds run on {args.target} only")
+        import windows
+
+        return windows.main(dist, work, onedir=args.onedir)
+    # --- end Windows from Linux ---
     if os_name() == "linux" and not args.here:
         import linux_release
 

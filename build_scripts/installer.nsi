@@ -1,12 +1,16 @@
 ; Sheaf's Windows installer: for this user, without administrator rights.
 ;
 ; Built by build_scripts/installer.py (never by hand), which passes every define:
-;   NAME VERSION VERSION4 PUBLISHER EXE PROGID SOURCE_FILES ICON OUTFILE, and FAST for a
-;   quick test build. It installs the onedir build into %LOCALAPPDATA%\Programs,
-;   adds a Start menu entry, "Open with Sheaf" for PDFs and images, and an
-;   uninstaller listed in Apps & features. /S installs (and uninstalls) silently.
+;   NAME VERSION VERSION4 PUBLISHER EXE PROGID SOURCE_FILES ICON OUTFILE, FAST for a
+;   quick test build, and SIGN_NSH where signing credentials exist. It installs the
+;   onedir build into %LOCALAPPDATA%\Programs, adds a Start menu entry, "Open with
+;   Sheaf" for PDFs and images, and an uninstaller listed in Apps & features. /S
+;   installs (and uninstalls) silently. Nothing outside HKCU and the install folder is
+;   touched, and the uninstaller leaves Sheaf's data folder (%LOCALAPPDATA%\Sheaf) alone.
 
-Unicode true
+; A 64-bit, Unicode installer (a 32-bit one would see the 32-bit registry view, and
+; Debian's makensis makes 32-bit ones unless told).
+Target amd64-unicode
 ManifestDPIAware true
 !ifdef FAST
   SetCompressor zlib
@@ -15,6 +19,11 @@ ManifestDPIAware true
 !endif
 
 !include "MUI2.nsh"
+!ifdef SIGN_NSH
+  ; Signs the uninstaller before it is packed and the setup when it is written
+  ; (!uninstfinalize and !finalize, made by installer.py from build_scripts/signing.py).
+  !include "${SIGN_NSH}"
+!endif
 !include "FileFunc.nsh"
 
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${NAME}"

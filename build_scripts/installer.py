@@ -1,16 +1,19 @@
 """Installers around the onedir build, for the OS this runs on:
 
     uv run python build_scripts/installer.py             # Windows: setup.exe; macOS: .dmg
-    uv run python build_scripts/installer.py --stand-in  # Linux CI: compile the Windows
-                                                         # script with the Linux onedir
+    uv run python build_scripts/installer.py --target windows  # Linux: the Windows setup,
+                                                               # built under Wine
+    uv run python build_scripts/installer.py --stand-in  # compile the Windows script
+                                                         # with the Linux onedir
 
 Windows: ``build.py --onedir`` then NSIS's ``makensis`` on ``installer.nsi`` gives
 ``Sheaf-<version>-windows-<arch>-setup.exe`` (per-user, Start menu, "Open with",
 Apps & features, ``/S``), signed where credentials exist. macOS: the signed,
 notarized and stapled ``Sheaf.app`` (from ``build.py``) goes into a ``.dmg``
-made with ``hdiutil``, itself signed and notarized. ``--stand-in`` proves the
-NSIS script compiles on any machine with ``makensis`` (Debian package ``nsis``);
-the Jenkinsfile's Windows cell builds the real one. SHA256SUMS is rewritten to
+made with ``hdiutil``, itself signed and notarized. On Linux, ``--target windows``
+builds the real Windows onedir under Wine (build_scripts/windows.py) and the real
+setup around it, as the Jenkinsfile's Windows cell does without a Windows node.
+``--stand-in`` only proves the NSIS script compiles with ``makensis``. SHA256SUMS is rewritten to
 include the installer. The installer's path is the last line printed.
 """
 
@@ -50,32 +53,55 @@ def nsis_defines(onedir: Path, icon: Path, out: Path, exe: str, fast: bool) -> l
     return [*args, "-DFAST"] if fast else args
 
 
-def windows_installer(dist: Path, work: Path, *, stand_in: bool) -> Path:
+def windows_installer(
+    dist: Path,
+    work: Path,
+    *,
+    stand_in: bool,
+    cross: bool = False,
+    onedir: Path | None = None,
+    fast: bool = False,
+) -> Path:
+    """``cross``: the Windows onedir build made on Linux under Wine (build_scripts/windows.py);
+    ``onedir``: one built already."""
+    windows_exe = cross or os_name() == "windows"
+    if windows_exe and not stand_in:
+        signing.check_windows()  # before minutes of building, not after
+    if onedir is not None:
+        shutil.rmtree(work, ignore_errors=True)
+        dist.mkdir(parents=True, exist_ok=True)
+    elif cross:
+        import windows
+        import wine
+
+        wine.ensure_tools("makensis")
+        onedir = windows.build_onedir(dist, work)
+    else:
+        onedir = build.build_onedir(dist, work)
     makensis = shutil.which("makensis")
     if makensis is None:
         raise SystemExit(
             "installer: makensis not found (Windows: choco install nsis; Debian: nsis)"
         )
-    onedir = build.build_onedir(dist, work)
     generated = work / "generated"
     paths = icons.generate(generated)
     p = project()
-    suffix = "stand-in" if stand_in else f"{os_name()}-{arch()}"
+    suffix = "stand-in" if stand_in else f"windows-{'x86_64' if cross else arch()}"
     out = dist / f"{p.name}-{p.version}-{suffix}-setup.exe"
-    exe = f"{p.name}.exe" if os_name() == "windows" else p.name
-    subprocess.run(
-        [
-            makensis,
-            "-V2",
-            "-INPUTCHARSET",
-            "UTF8",
-            *nsis_defines(onedir, paths["ico"], out, exe, stand_in),
-            str(NSIS_SCRIPT),
-        ],
-        check=True,
-    )
+    exe = f"{p.name}.exe" if windows_exe else p.name
+    defines = nsis_defines(onedir, paths["ico"], out, exe, stand_in or fast)
     if not stand_in:
-        signing.sign_windows(out)
+        # The program people run is signed inside the setup, not only the setup; the
+        # uninstaller and the setup are signed by makensis as it writes them.
+        signing.sign_windows(onedir / exe)
+        include = signing.nsis_include(generated)
+        if include is not None:
+            defines.append(f"-DSIGN_NSH={include}")
+        else:
+            signing.unsigned(out.name, "set SHEAF_SIGN_PFX and SHEAF_SIGN_PASSWORD to sign")
+    subprocess.run(
+        [makensis, "-V2", "-INPUTCHARSET", "UTF8", *defines, str(NSIS_SCRIPT)], check=True
+    )
     return out
 
 
@@ -123,10 +149,35 @@ def main(argv: list[str] | None = None) -> Path:
         action="store_true",
         help="compile the Windows installer script here with this OS's onedir build",
     )
+    parser.add_argument(
+        "--onedir",
+        type=Path,
+        help="make the setup around this onedir build (build.py --onedir) instead of building one",
+    )
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="zlib instead of solid LZMA: a bigger setup made in seconds (tests)",
+    )
+    parser.add_argument(
+        "--target",
+        choices=["macos", "windows"],
+        help="the OS to make the installer for (default: this one; Linux: windows, under Wine)",
+    )
     args = parser.parse_args(argv)
     dist, work = args.dist.resolve(), args.work.resolve()
-    if args.stand_in or os_name() == "windows":
-        out = windows_installer(dist, work, stand_in=args.stand_in)
+    cross = args.target == "windows" and os_name() != "windows" and not args.stand_in
+    if args.target and args.target != os_name() and not cross:
+        raise SystemExit(f"installer: {args.target} installers are made on {args.target}")
+    if args.stand_in or cross or os_name() == "windows":
+        out = windows_installer(
+            dist,
+            work,
+            stand_in=args.stand_in,
+            cross=cross,
+            onedir=args.onedir.resolve() if args.onedir else None,
+            fast=args.fast,
+        )
     elif os_name() == "macos":
         out = macos_dmg(dist)
     else:

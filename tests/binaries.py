@@ -21,15 +21,17 @@ from support import REPO, Sheaf
 SAMPLE = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 
 
-def build(dist: Path, work: Path) -> Path:
+def build(dist: Path, work: Path, *extra: str, script: str = "build.py") -> Path:
+    """Run a build script as people do; the path it printed last (the artifact)."""
     result = subprocess.run(
         [
             sys.executable,
-            str(REPO / "build_scripts" / "build.py"),
+            str(REPO / "build_scripts" / script),
             "--dist",
             str(dist),
             "--work",
             str(work),
+            *extra,
         ],
         cwd=REPO,
         capture_output=True,

@@ -119,6 +119,13 @@ class Sheaf:
             encoding="utf-8",
             errors="replace",
         )
+        return cls.follow(proc, data_dir)
+
+    @classmethod
+    def follow(
+        cls, proc: subprocess.Popen, data_dir: Path | None, deadline: float = START_DEADLINE
+    ) -> Sheaf:
+        """Read a started Sheaf's output (text) until it prints its URL line."""
         lines: list[str] = []
         found: queue.Queue[str | None] = queue.Queue()
 
@@ -134,7 +141,7 @@ class Sheaf:
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
         try:
-            url = found.get(timeout=START_DEADLINE)
+            url = found.get(timeout=deadline)
         except queue.Empty:
             proc.kill()
             raise AssertionError("Sheaf printed no URL line:\n" + "\n".join(lines)) from None

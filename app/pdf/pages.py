@@ -192,14 +192,18 @@ def _carry_document(source: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
         value = source.Root.get(key)
         if value is None:
             continue
-        if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
-            if not value.is_indirect:
-                value = source.make_indirect(value)
-            try:
-                value = part.copy_foreign(value)
-            except (pikepdf.PdfError, pikepdf.ForeignObjectError, RuntimeError):
-                continue  # damaged (it leads to a page, say): the part goes without it
-        part.Root[key] = value
+        # A string or name travels inside an array and comes out direct: pikepdf before
+        # 10 (the macOS builds') refuses another file's direct objects.
+        wrapped = not isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream))
+        if wrapped:
+            value = pikepdf.Array([value])
+        if not value.is_indirect:
+            value = source.make_indirect(value)
+        try:
+            copied = part.copy_foreign(value)
+        except (pikepdf.PdfError, pikepdf.ForeignObjectError, RuntimeError):
+            continue  # damaged (it leads to a page, say): the part goes without it
+        part.Root[key] = copied[0] if wrapped else copied
 
 
 def _info_entries(info: object) -> dict[str, object]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.meta import NAME, VERSION
+from app.runtime import console
 
 DEFAULT_SERVER_PORT = 8080
 DEFAULT_IDLE_TIMEOUT = 60.0
@@ -73,8 +74,28 @@ class Options:
     warnings: tuple[str, ...] = ()
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose ``--help``, ``--version`` and usage errors reach a person
+    running the windowed Windows .exe: gathered, then shown in one message box."""
+
+    _shown = ""
+
+    def _print_message(self, message: str, file: object = None) -> None:
+        if console.windowed_windows():
+            self._shown += message or ""
+        else:
+            super()._print_message(message, file)  # type: ignore[arg-type]
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
+        text = self._shown + (message or "")
+        if console.windowed_windows() and text.strip():
+            console.message_box(text.strip(), error=status != 0)
+            raise SystemExit(status)
+        super().exit(status, message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog=NAME.lower(),
         description=f"{NAME}: a private PDF toolbox that runs in your browser.",
         epilog="Without --server, Sheaf runs for you alone and opens your browser.",

@@ -5,10 +5,14 @@ A windowed build (Windows ``.exe``, macOS ``.app``) starts with
 terminal has them pointing at dead pipes. Nothing in Sheaf may crash on
 that: :func:`guard_streams` swaps in harmless sinks, :func:`say` prints
 without failing, and everything worth keeping goes to a rotating log file.
+What the person must read (``--help``, ``--version``, an error that stops Sheaf) goes,
+in the windowed Windows ``.exe``, into a message box, as with Windows' own windowed
+programs (``msiexec /?``); with a console or a pipe it is printed as anywhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import logging.handlers
@@ -20,19 +24,43 @@ from types import TracebackType
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger("sheaf")
+#: Started on Windows without standard streams: the windowed .exe from a shortcut,
+#: Explorer or "Open with" (set by guard_streams).
+_windowed_windows = False
 
 
 def guard_streams() -> bool:
     """Give Python somewhere to write when there is no console. Returns True if one exists."""
+    global _windowed_windows
     had_console = sys.stdout is not None and sys.stderr is not None
+    _windowed_windows = not had_console and sys.platform == "win32"
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     return had_console
 
 
+def windowed_windows() -> bool:
+    return _windowed_windows
+
+
+def message_box(text: str, *, error: bool) -> None:
+    """Show text in a Windows message box and wait until the person closes it."""
+    import ctypes
+
+    from app.meta import NAME
+
+    flags = (0x10 if error else 0x40) | 0x10000  # MB_ICONERROR or MB_ICONINFORMATION, on top
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.windll.user32.MessageBoxW(None, text, NAME, flags)  # type: ignore[attr-defined]
+
+
 def say(line: str, *, err: bool = False) -> None:
-    """Print one line for the person (or a test) reading the console; never raise."""
+    """Print one line for the person (or a test) reading the console; never raise.
+    An error in the windowed Windows .exe, which has no console, is shown in a box."""
+    if err and _windowed_windows:
+        message_box(line, error=True)
+        return
     stream = sys.stderr if err else sys.stdout
     try:
         stream.write(line + "\n")
