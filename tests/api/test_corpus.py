@@ -40,6 +40,7 @@ OPERATIONS = {
     "forms": {},
     "forms/fill": {"values": "{}"},
     "redact": {"areas": AREA, "dpi": "72"},
+    "redact/matches": {"text": "the"},
     "crop": {"mode": "auto"},
     "flatten": {},
     "repair": {},
