@@ -32,16 +32,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import shared
-from app.meta import NAME, SLUG, VERSION
+from app.meta import NAME, VERSION
 from app.runtime import console, upkeep
 from app.runtime.cli import Options
 from app.runtime.dirs import StartupError
-from app.runtime.main import (
+from app.runtime.serving import (
     install_signal_handlers,
     limits,
     serve_until_stopped,
     waitress_options,
 )
+from app.web import state_of
 
 if TYPE_CHECKING:
     from app.runtime.health import Metrics
@@ -194,7 +195,7 @@ def _serve(
     try:
         return serve_until_stopped(server, app)
     finally:
-        counts = app.extensions.get(f"{SLUG}.metrics")
+        counts = state_of(app).metrics
         if counts is not None:
             with contextlib.suppress(OSError):
                 counts.flush()  # the last second's requests count too

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from app import shared
-from app.runtime.main import EXIT_OK, install_signal_handlers
 from app.runtime.server import NOT_LISTENING, Share
+from app.runtime.serving import EXIT_OK, install_signal_handlers
 
 if TYPE_CHECKING:
     import socket
@@ -166,7 +166,7 @@ class Supervisor:
         for pid in _reaped():
             worker = self.children.pop(pid, None)
             if self.metrics is not None:
-                from app.metrics import fold
+                from app.telemetry.metrics import fold
 
                 fold(self.metrics.folder, pid)
             if worker is None:

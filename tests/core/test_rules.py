@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.presence import Presence
+from app.desktop.presence import Presence
 from app.runtime.cli import UsageError, parse
 from support import Clock
 
@@ -100,3 +100,39 @@ def test_starting_sheaf_loads_no_pdf_or_font_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_option_is_in_the_readme():
+    """The option table is the one declaration; the README must name each flag or
+    environment variable it declares (a new option without documentation fails here)."""
+    from app.runtime.options import OPTIONS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.rst").read_text(encoding="utf-8")
+    missing = [
+        o.flag or o.environment
+        for o in OPTIONS
+        if not any(f"``{name}" in readme for name in (o.flag, *o.env) if name)
+    ]
+    assert missing == []
+
+
+def test_a_flag_wins_over_the_environment_which_wins_over_the_default():
+    assert parse([], {}).log_level == "info"
+    assert parse([], {"SHEAF_LOG_LEVEL": "debug"}).log_level == "debug"
+    assert parse(["--log-level", "error"], {"SHEAF_LOG_LEVEL": "debug"}).log_level == "error"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SHEAF_MAX_PAGES", "0"),
+        ("SHEAF_MAX_FILES", "0"),
+        ("SHEAF_THREADS", "0"),
+        ("SHEAF_RECEIVE_TIMEOUT", "0"),
+        ("SHEAF_MAX_UPLOAD_MB", "-5"),
+        ("SHEAF_LOG_FORMAT", "xml"),
+    ],
+)
+def test_a_value_out_of_bounds_is_refused_not_replaced(name, value):
+    with pytest.raises(UsageError, match=name):
+        parse(["--server"], {name: value})
