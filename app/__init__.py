@@ -34,9 +34,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     """
     from flask import Flask
 
-    from app import access_log, i18n, resources, security
-    from app.presence import Presence
+    from app import i18n, resources, security
+    from app.desktop.presence import Presence
+    from app.telemetry import access_log
     from app.views import register_blueprints
+    from app.web import State
 
     settings = settings or Settings()
     app = Flask(
@@ -51,9 +53,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         JSON_AS_ASCII=False,
     )
-    app.extensions[f"{SLUG}.settings"] = settings
+    state = State(settings)
+    app.extensions[SLUG] = state
     if settings.desktop:  # open tabs decide when the desktop app quits; a server never does
-        app.extensions[f"{SLUG}.presence"] = Presence()
+        state.presence = Presence()
     # Templates get flags, never the settings (whose repr holds the token and password).
     app.jinja_env.globals.update(
         APP_NAME=NAME,
@@ -65,7 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         ),
     )
     if settings.metrics_dir is not None:
-        from app import metrics
+        from app.telemetry import metrics
 
         metrics.init_app(app, settings.metrics_dir)
     if not settings.desktop:

@@ -33,7 +33,7 @@ class Limits:
     #: Files in one result (split, PDF to images).
     max_output_files: int = 2_000
     #: What one request may hold in memory while it decodes, renders or converts;
-    #: pixel and unpacked-size limits derive from it (see app.pdf.job).
+    #: pixel and unpacked-size limits derive from it (see app.pdf.core.job).
     memory_budget: int = 384 * MiB
 
 
@@ -69,7 +69,7 @@ class Settings:
     #: only on requests from ``trusted_proxy`` (see app.security).
     auth_header: str | None = None
     trusted_proxy: str | None = None
-    #: Server with SHEAF_METRICS=1: where this process writes its counts (app.metrics).
+    #: Server with SHEAF_METRICS=1: where this process writes its counts (app.telemetry.metrics).
     metrics_dir: Path | None = None
     #: Server with several workers: the tables they share (app.shared); None: private ones.
     shared: Memory | None = field(default=None, compare=False, repr=False)

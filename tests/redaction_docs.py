@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pikepdf
 
-from app.pdf.canvas import Canvas
+from app.pdf.core.canvas import Canvas
 
 SECRETS = ("ZEBRA42", "绝密文件")
 PASSWORD = "open-sesame"

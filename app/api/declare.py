@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from app.api.inputs import Field, Inputs
-from app.pdf.document import Result, Source
-from app.pdf.job import Job
+from app.pdf.core.document import Result, Source
+from app.pdf.core.job import Job
 
 PDF = "application/pdf"
 ZIP = "application/zip"

@@ -14,7 +14,7 @@ from flask import request
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from app.pdf.document import Source
+from app.pdf.core.document import Source
 from app.settings import MiB
 
 Kind = Literal["file", "files", "string", "integer", "number", "boolean", "password"]
@@ -29,7 +29,7 @@ def too_large_message(exc: BaseException) -> str:
     """
     from werkzeug.sansio.multipart import MultipartDecoder
 
-    from app.security import settings
+    from app.web import settings
 
     length = request.content_length
     total = settings().limits.max_upload_bytes

@@ -32,9 +32,9 @@ from app.api.declare import OPERATIONS, Context, FileOut, Operation
 from app.api.inputs import InputError, read
 from app.api.names import content_disposition, download_name, header_value
 from app.api.workspace import Workspace
-from app.pdf.errors import MESSAGES, REQUEST_CODES, PdfError
-from app.pdf.job import Cancelled, Job
-from app.security import error_response, settings
+from app.pdf.core.errors import MESSAGES, REQUEST_CODES, PdfError
+from app.pdf.core.job import Cancelled, Job
+from app.web import error_response, settings
 
 log = logging.getLogger(__name__)
 

@@ -29,19 +29,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from flask import Flask, Request, current_app
+from flask import Flask, Request
 
 from app.meta import SLUG
 from app.runtime.instance import InstanceLock
+from app.web import need, state, state_of
 
 log = logging.getLogger(__name__)
 
 PREFIX = f"{SLUG}-scratch-"
-KEY = f"{SLUG}.scratch"
 
 
 def scratch() -> Path:
-    return current_app.extensions[KEY][0]
+    return need(state().scratch, "scratch folder")
 
 
 class UploadRequest(Request):
@@ -112,7 +112,7 @@ def _uid() -> int:
 
 def init_app(app: Flask) -> None:
     app.request_class = UploadRequest
-    root = app.extensions[f"{SLUG}.settings"].temp_root
+    root = state_of(app).settings.temp_root
     root.mkdir(parents=True, exist_ok=True)
     with _one_at_a_time(root):
         try:
@@ -122,7 +122,7 @@ def init_app(app: Flask) -> None:
         folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=root))
         lock = InstanceLock(folder)
         lock.acquire()
-    app.extensions[KEY] = (folder, lock)
+    state_of(app).scratch, state_of(app).scratch_lock = folder, lock
 
 
 @contextmanager
@@ -148,8 +148,8 @@ def _one_at_a_time(root: Path) -> Iterator[None]:
 
 def remove_scratch(app: Flask) -> None:
     """At stop: remove the process's scratch folder and everything in it."""
-    folder, lock = app.extensions.get(KEY, (None, None))
-    if folder is None:
+    folder, lock = state_of(app).scratch, state_of(app).scratch_lock
+    if folder is None or lock is None:
         return
     lock.release()
     shutil.rmtree(folder, ignore_errors=True)

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from app.pdf.document import HEADER_WINDOW
-from app.pdf.errors import N_
+from app.pdf.core.document import HEADER_WINDOW
+from app.pdf.core.errors import N_
 
 MAX_OPENED = 200
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif"}

@@ -7,6 +7,6 @@ work, Pillow the images, pypdfium2 the rendering; they are imported inside
 the operation modules only, so importing this package costs nothing at start-up.
 """
 
-from app.pdf.errors import PdfError
+from app.pdf.core.errors import PdfError
 
 __all__ = ["PdfError"]

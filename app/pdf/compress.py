@@ -13,9 +13,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.pdf.document import Result, Source, open_pdf
-from app.pdf.errors import N_, PdfError
-from app.pdf.job import Job
+from app.pdf.core.document import Result, Source, open_pdf
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.job import Job
 
 
 @dataclass(frozen=True)

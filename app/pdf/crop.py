@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.pdf import ranges
-from app.pdf.document import Result, Source, chosen_pages, open_pdf
-from app.pdf.errors import N_, PdfError
-from app.pdf.job import Job
+from app.pdf.core import ranges
+from app.pdf.core.document import Result, Source, chosen_pages, open_pdf
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.job import Job
 
 MAX_MARGIN = 0.45
 AUTO_DPI = 36  # enough to see where the ink is, cheap to render
@@ -41,7 +41,7 @@ def crop(
     with ``auto``, to what is printed on each page plus a small border."""
     import pikepdf
 
-    from app.pdf.canvas import turns, visible_box  # the page as shown, as stamps see it
+    from app.pdf.core.canvas import turns, visible_box  # the page as shown, as stamps see it
 
     margins = margins or {}
     for edge in EDGES:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.pdf.document import Result, Source, open_pdf, save
-from app.pdf.errors import N_, PdfError
-from app.pdf.job import Job
+from app.pdf.core.document import Result, Source, open_pdf, save
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.job import Job
 
 
 def protect(

@@ -2,7 +2,7 @@
 
 Form fields get appearance streams first (so a filled value shows as it does
 in a viewer), and so do markup annotations that came without one
-(:mod:`app.pdf.appearances`); then every annotation with an appearance is drawn
+(:mod:`app.pdf.core.appearances`); then every annotation with an appearance is drawn
 into the page content and removed, and the form goes. Links have no appearance of their own
 and stay links. Everything else in the document stays.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.pdf.appearances import add_missing
-from app.pdf.document import Result, Source, open_pdf
-from app.pdf.job import Job
+from app.pdf.core.appearances import add_missing
+from app.pdf.core.document import Result, Source, open_pdf
+from app.pdf.core.job import Job
 
 
 def flatten(source: Source, output: Path, job: Job) -> Result:

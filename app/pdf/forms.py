@@ -1,7 +1,7 @@
 """Fill-in forms: list a document's fields, fill them so every viewer shows the values.
 
 Values are written with appearance streams Sheaf draws itself, with
-:mod:`app.pdf.fonts` (so a Chinese name shows in a form whose own font is
+:mod:`app.pdf.core.fonts` (so a Chinese name shows in a form whose own font is
 Helvetica), instead of asking viewers to draw them (``NeedAppearances``,
 which many ignore). Checkboxes and radio buttons switch to the appearance
 the form already has for the chosen state. With ``flatten`` the filled
@@ -17,11 +17,11 @@ from typing import Any
 
 import pikepdf
 
-from app.pdf.canvas import Canvas
-from app.pdf.document import Result, Source, open_pdf
-from app.pdf.errors import N_, PdfError
-from app.pdf.fonts import check_drawable
-from app.pdf.job import Job
+from app.pdf.core.canvas import Canvas
+from app.pdf.core.document import Result, Source, open_pdf
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.fonts import check_drawable
+from app.pdf.core.job import Job
 
 READ_ONLY, REQUIRED = 1, 2
 MULTILINE, PASSWORD, COMB, EDIT = 1 << 12, 1 << 13, 1 << 24, 1 << 18

@@ -12,9 +12,9 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
-from app.pdf.document import Result, Source, save
-from app.pdf.errors import N_, PdfError
-from app.pdf.job import Job
+from app.pdf.core.document import Result, Source, save
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.job import Job
 
 PAGE_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 MARGIN = 36.0  # half an inch around images on A4/Letter pages

@@ -14,9 +14,9 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
-from app.pdf.document import Opened, Result, Source, copy_pages, open_pdf, save
-from app.pdf.inplace import Label, read_labels, write_labels
-from app.pdf.job import Job
+from app.pdf.core.document import Opened, Result, Source, copy_pages, open_pdf, save
+from app.pdf.core.inplace import Label, read_labels, write_labels
+from app.pdf.core.job import Job
 
 
 def merge(sources: list[Source], output: Path, job: Job) -> Result:

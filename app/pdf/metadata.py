@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from app.pdf.document import Result, Source, open_pdf
-from app.pdf.job import Job
+from app.pdf.core.document import Result, Source, open_pdf
+from app.pdf.core.job import Job
 
 FIELDS = {  # our name -> (Info key, XMP key)
     "title": ("/Title", "dc:title"),

@@ -2,7 +2,7 @@
 
 ``organize`` is the one primitive for a single result: the input's own
 document with chosen pages in a chosen order, each with extra rotation
-(:func:`app.pdf.inplace.rearrange`). Keep, remove, rotate and the visual
+(:func:`app.pdf.core.inplace.rearrange`). Keep, remove, rotate and the visual
 organizer are special cases of it. ``split`` makes several documents, so it
 copies each part's pages into a new one and carries the document's info.
 """
@@ -15,11 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.pdf import ranges
-from app.pdf.document import Result, Source, chosen_pages, copy_pages, open_pdf, save
-from app.pdf.errors import N_, PdfError
-from app.pdf.inplace import rearrange
-from app.pdf.job import Job
+from app.pdf.core import ranges
+from app.pdf.core.document import Result, Source, chosen_pages, copy_pages, open_pdf, save
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.inplace import rearrange
+from app.pdf.core.job import Job
 
 if TYPE_CHECKING:
     import pikepdf
@@ -166,7 +166,7 @@ def _show_only(
     return them. pikepdf copies pages by position, and each position it looks up costs
     a list of every page: a part copied from a 20,000-page list cost 20,000 times more
     than from its own few pages. Emptying the list from its end is cheap, and an
-    empty list is read afresh from ``/Kids`` (see :func:`app.pdf.inplace.rearrange`)."""
+    empty list is read afresh from ``/Kids`` (see :func:`app.pdf.core.inplace.rearrange`)."""
     import pikepdf
 
     if showing is pages:

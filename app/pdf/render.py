@@ -7,7 +7,7 @@ two requests take turns instead of one waiting for the other's whole file.
 Encoding the PNG or JPEG happens outside the lock.
 
 Every render is checked before pdfium allocates its bitmap: at most the job's
-pixel budget and :data:`~app.pdf.job.MAX_RENDER_SIDE` a side; a page that
+pixel budget and :data:`~app.pdf.core.job.MAX_RENDER_SIDE` a side; a page that
 would be larger is a clear error that names the limit. Streams and images
 are checked for decompression bombs when the document is opened.
 """
@@ -22,10 +22,10 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from app.pdf import ranges
-from app.pdf.document import Result, Source, mend_page_count, open_pdf
-from app.pdf.errors import N_, PdfError
-from app.pdf.job import MAX_RENDER_SIDE, Job
+from app.pdf.core import ranges
+from app.pdf.core.document import Result, Source, mend_page_count, open_pdf
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.job import MAX_RENDER_SIDE, Job
 
 PDFIUM = threading.RLock()
 DPI_RANGE = (36, 600)

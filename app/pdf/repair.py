@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.pdf.document import Result, Source, open_pdf
-from app.pdf.job import Job
+from app.pdf.core.document import Result, Source, open_pdf
+from app.pdf.core.job import Job
 
 MAX_REPORTED = 20
 

@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.pdf.canvas import Canvas, picture, shown_size, text_ops
-from app.pdf.document import Result, Source, open_pdf
-from app.pdf.errors import N_, PdfError
-from app.pdf.fonts import check_drawable
-from app.pdf.job import Job
+from app.pdf.core.canvas import Canvas, picture, shown_size, text_ops
+from app.pdf.core.document import Result, Source, open_pdf
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.fonts import check_drawable
+from app.pdf.core.job import Job
 
 INK = "0.08 0.16 0.45 rg"  # a dark blue pen
 MAX_PLACEMENTS = 200

@@ -1,8 +1,8 @@
 """Page numbers and watermarks: real text (or an image) added to the pages' own content.
 
-Both edit the opened document in place (:mod:`app.pdf.inplace` rules: every
+Both edit the opened document in place (:mod:`app.pdf.core.inplace` rules: every
 other part of the document stays) and keep its protection. Text is embedded
-with :mod:`app.pdf.fonts`, so it prints, searches and reads aloud in any
+with :mod:`app.pdf.core.fonts`, so it prints, searches and reads aloud in any
 viewer, in Latin or Chinese script alike.
 """
 
@@ -12,13 +12,13 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.pdf import ranges
-from app.pdf.document import Result, Source, chosen_pages, open_pdf
-from app.pdf.errors import N_, PdfError
-from app.pdf.job import Job
+from app.pdf.core import ranges
+from app.pdf.core.document import Result, Source, chosen_pages, open_pdf
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.job import Job
 
 if TYPE_CHECKING:  # pikepdf and fontTools load on first use, not when Sheaf starts
-    from app.pdf.canvas import Canvas
+    from app.pdf.core.canvas import Canvas
 
 POSITIONS = ("bottom-center", "bottom-left", "bottom-right", "top-center", "top-left", "top-right")
 LAYERS = ("over", "under")
@@ -46,8 +46,8 @@ def page_numbers(
         raise PdfError("bad_option", option="position", reason=N_("use one of the six positions"))
     if "{n}" not in fmt:
         raise PdfError("bad_option", option="format", reason=N_("put {n} where the number goes"))
-    from app.pdf.canvas import Canvas, shown_size, text_ops
-    from app.pdf.fonts import check_drawable
+    from app.pdf.core.canvas import Canvas, shown_size, text_ops
+    from app.pdf.core.fonts import check_drawable
 
     check_drawable(fmt, "format")
     doc = open_pdf(source, job)
@@ -91,8 +91,8 @@ def watermark(
         raise PdfError("bad_option", option="layer", reason=N_("use over or under"))
     if not text.strip() and image is None:
         raise PdfError("bad_option", option="text", reason=N_("give a text or an image"))
-    from app.pdf.canvas import Canvas, picture, shown_size
-    from app.pdf.fonts import check_drawable
+    from app.pdf.core.canvas import Canvas, picture, shown_size
+    from app.pdf.core.fonts import check_drawable
 
     if text.strip():
         check_drawable(text, "text")
@@ -117,7 +117,7 @@ def watermark(
 def _text_ops(
     canvas: Canvas, text: str, width: float, height: float, size: float, angle: float
 ) -> str:
-    from app.pdf.canvas import text_ops
+    from app.pdf.core.canvas import text_ops
 
     if size <= 0:  # fit: half the page's diagonal, within sensible sizes
         unit = canvas.text.width(text, 1) or 1

@@ -8,7 +8,7 @@ Jupyter does.
 Sandboxed browsers (Ubuntu's default Firefox is a snap) may read only
 non-hidden files in the home folder, and Sheaf's data folder is hidden
 (``~/.local/share/Sheaf``). For them Sheaf opens a single-use, short-lived
-``?ticket=`` link instead (:mod:`app.tickets`): never the token.
+``?ticket=`` link instead (:mod:`app.security.tickets`): never the token.
 """
 
 from __future__ import annotations

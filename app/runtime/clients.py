@@ -36,7 +36,7 @@ from typing import Any
 from waitress.channel import HTTPChannel
 from waitress.task import WSGITask
 
-from app.throttle import address_key
+from app.security.throttle import address_key
 
 #: Bytes per second a client must keep up once its grace period is over.
 MIN_RATE = 500

@@ -12,7 +12,7 @@ pod that was only busy. This listener has its own thread and answers at once:
 
 ``/metrics``
     with ``SHEAF_METRICS=1``: every worker's counts in Prometheus' format
-    (:mod:`app.metrics`). On this port, not the public one: metrics are for the
+    (:mod:`app.telemetry.metrics`). On this port, not the public one: metrics are for the
     cluster, not for everyone who can reach Sheaf.
 
 It is off unless ``SHEAF_HEALTH_PORT`` is set (the image sets 8081).
@@ -75,7 +75,7 @@ def probe(health_port: int | None, port: int | None) -> int:
 
 @dataclass(frozen=True)
 class Metrics:
-    """Where the workers' counts are, for ``/metrics`` (see app.metrics)."""
+    """Where the workers' counts are, for ``/metrics`` (see app.telemetry.metrics)."""
 
     folder: Path
     workers: int
@@ -92,7 +92,7 @@ def _handler(stopping: Flag, metrics: Metrics | None) -> type[BaseHTTPRequestHan
                 ready = not stopping.is_set()
                 self._answer(200 if ready else 503, b"ready\n" if ready else b"stopping\n")
             elif self.path == "/metrics" and metrics is not None:
-                from app.metrics import render
+                from app.telemetry.metrics import render
 
                 text = render(metrics.folder, metrics.workers).encode()
                 self._answer(200, text, "text/plain; version=0.0.4; charset=utf-8")

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from app.presence import Presence
+from app.desktop.presence import Presence
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """A loud warning at start when the server's password is easy to guess, and a strong one.
 
-Sign-in throttling (:mod:`app.throttle`) slows guessing down; it cannot save a
+Sign-in throttling (:mod:`app.security.throttle`) slows guessing down; it cannot save a
 password that is among the first few hundred anyone tries. The check is
 offline: a length and a small built-in list of the commonest passwords (as
 published from leaked-password studies), compared without case, spaces or

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from app.security import PEER_KEY
+from app.web import PEER_KEY
 
 log = logging.getLogger(__name__)
 

@@ -2,20 +2,20 @@
 
 The sign-in page and ``Bearer`` requests ask :func:`too_many_attempts` before
 they check a password and report the outcome to :func:`password_attempt`;
-:mod:`app.throttle` keeps the counts. A browser that signs in gets a device
+:mod:`app.security.throttle` keeps the counts. A browser that signs in gets a device
 cookie (:func:`set_device_cookie`), which gives it an allowance of its own
 the next time, whatever others at its address or anywhere else are guessing.
 """
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 from flask_babel import gettext as _
 
-from app.authn import keys, secure_cookies
 from app.meta import SLUG
-from app.security import error_response, settings
-from app.throttle import Throttle
+from app.security.authn import keys, secure_cookies
+from app.security.throttle import Throttle
+from app.web import error_response, need, settings, state
 
 
 def device_cookie_name() -> str:
@@ -67,7 +67,7 @@ def password_attempt(ok: bool) -> None:
 
 
 def _throttle() -> Throttle:
-    return current_app.extensions[f"{SLUG}.throttle"]
+    return need(state().throttle, "throttle")
 
 
 def set_device_cookie(resp: Response) -> None:

@@ -2,10 +2,10 @@
 
 Desktop: the per-launch token, as a ``Bearer`` header, as ``?token=`` once
 (exchanged for an HttpOnly, SameSite=Strict cookie), or as that cookie; or a
-single-use ``?ticket=`` (:mod:`app.tickets`) where the browser is sandboxed.
+single-use ``?ticket=`` (:mod:`app.security.tickets`) where the browser is sandboxed.
 Server: open, a shared password (login page and an expiring session cookie
-from :mod:`app.sessions`, or ``Bearer``; wrong passwords are slowed down per
-address by :mod:`app.throttle`), or a sign-in proxy's user header believed
+from :mod:`app.security.sessions`, or ``Bearer``; wrong passwords are slowed down per
+address by :mod:`app.security.throttle`), or a sign-in proxy's user header believed
 only from the trusted proxy. Localhost is not a trust boundary: other users
 of the machine can reach our port, so desktop mode never runs open. The
 sign-in pages themselves are :mod:`app.views.auth`.
@@ -16,15 +16,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
+from flask import Flask, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app import shared
 from app.meta import SLUG
-from app.security import PEER_KEY, PUBLIC_ENDPOINTS, error_response, settings, wants_json
-from app.sessions import Devices, Sessions
+from app.security.sessions import Devices, Sessions
+from app.security.throttle import Throttle
 from app.settings import Settings
-from app.throttle import Throttle
+from app.web import PEER_KEY, error_response, need, settings, state, state_of, wants_json
+
+#: Endpoints anyone who passes the Host check may use.
+PUBLIC_ENDPOINTS = frozenset({"health.healthz", "static", "auth.login", "auth.logout"})
 
 #: How long a browser that signed in is remembered as one that did (device cookie).
 DEVICE_DAYS = 90
@@ -85,7 +88,7 @@ def session_cookie_name() -> str:
 
 
 def keys() -> Keys:
-    return current_app.extensions[f"{SLUG}.keys"]
+    return need(state().keys, "keys")
 
 
 def from_trusted_proxy() -> bool:
@@ -128,7 +131,7 @@ class DesktopToken(Policy):
         if "token" in request.args and request.method == "GET":
             return _exchange_token(keys().check_bearer(settings(), request.args["token"]))
         if "ticket" in request.args and request.method == "GET":
-            tickets = current_app.extensions[f"{SLUG}.tickets"]
+            tickets = need(state().tickets, "tickets")
             return _exchange_token(tickets.redeem(request.args["ticket"]))
         if g.auth:
             return None
@@ -143,7 +146,7 @@ class SharedPassword(Policy):
     """A server password: the sign-in page and a session, or Bearer; guessing is slowed."""
 
     def authenticate(self) -> Response | None:
-        from app.attempts import password_attempt, too_many_attempts
+        from app.security.attempts import password_attempt, too_many_attempts
 
         bearer = _bearer()
         if bearer is not None:
@@ -205,7 +208,7 @@ def _bearer() -> str | None:
 
 def _authenticate() -> Response | None:
     g.auth = None
-    return current_app.extensions[f"{SLUG}.policy"].authenticate()
+    return need(state().policy, "policy").authenticate()
 
 
 def _exchange_token(valid: bool) -> Response:
@@ -260,12 +263,13 @@ def _renew_session(resp: Response) -> Response:
 
 def init_app(app: Flask, s: Settings) -> None:
     memory = s.shared or shared.private()
-    app.extensions[f"{SLUG}.keys"] = Keys(s, memory)
-    app.extensions[f"{SLUG}.throttle"] = Throttle(memory)
+    state = state_of(app)
+    state.keys = Keys(s, memory)
+    state.throttle = Throttle(memory)
     if s.desktop:
-        from app.tickets import Tickets
+        from app.security.tickets import Tickets
 
-        app.extensions[f"{SLUG}.tickets"] = Tickets()
-    app.extensions[f"{SLUG}.policy"] = policy_for(s)
+        state.tickets = Tickets()
+    state.policy = policy_for(s)
     app.before_request(_authenticate)
     app.after_request(_renew_session)

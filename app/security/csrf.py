@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, g, request
 from flask_babel import gettext as _
 
-from app.authn import keys, secure_cookies
 from app.meta import SLUG
-from app.security import error_response, settings
+from app.security.authn import keys, secure_cookies
+from app.web import error_response, settings
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD = "csrf_token"

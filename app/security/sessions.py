@@ -106,7 +106,7 @@ class Devices:
 
     The value is a random name for the browser, signed under a key derived from
     the password (so any worker or replica can check it, and changing the
-    password ends them all). :mod:`app.throttle` gives a browser that shows one
+    password ends them all). :mod:`app.security.throttle` gives a browser that shows one
     its own allowance of wrong passwords. A new one is issued at each sign-in.
     """
 

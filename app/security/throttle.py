@@ -10,7 +10,7 @@ Three counts, kept in tables every worker of the server shares (:mod:`app.shared
   allowance of wrong passwords that refills slowly, so a guesser rotating
   through many addresses is slowed as much as one that stays on one;
 * **per device cookie**: a browser that signed in before carries a signed
-  cookie naming it (:mod:`app.authn`); while that device has not used up its
+  cookie naming it (:mod:`app.security.authn`); while that device has not used up its
   own small allowance of wrong passwords, neither the address count nor the
   server-wide one applies to it, so a guesser behind the same address (or
   anywhere) cannot lock the real user out. A device that used up its

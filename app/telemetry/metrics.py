@@ -23,8 +23,6 @@ from pathlib import Path
 
 from flask import Flask, Response, g, request
 
-from app.meta import SLUG
-
 FLUSH_SECONDS = 1.0
 BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -201,14 +199,17 @@ def _finish(_exc: BaseException | None) -> None:
 
 
 def _metrics() -> Metrics:
-    from flask import current_app
 
-    return current_app.extensions[f"{SLUG}.metrics"]
+    from app.web import need, state
+
+    return need(state().metrics, "metrics")
 
 
 def init_app(app: Flask, folder: Path) -> None:
     """Register first, so requests the security checks turn away are counted too."""
-    app.extensions[f"{SLUG}.metrics"] = Metrics(folder)
+    from app.web import state_of
+
+    state_of(app).metrics = Metrics(folder)
     app.before_request(_start)
     app.after_request(_answered)
     app.teardown_request(_finish)

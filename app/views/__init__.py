@@ -6,8 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.meta import SLUG
-    from app.opened import OpenedFiles
+    from app.desktop.opened import OpenedFiles
     from app.views import auth, errors, health, main, opened, signature, tools
 
     app.register_blueprint(health.bp)
@@ -16,6 +15,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tools.bp)
     app.register_blueprint(signature.bp)
     app.register_blueprint(opened.bp)
-    if app.extensions[f"{SLUG}.settings"].desktop:
-        app.extensions[opened.KEY] = OpenedFiles()  # files opened with Sheaf, by id
+    from app.web import state_of
+
+    if state_of(app).settings.desktop:
+        state_of(app).opened = OpenedFiles()  # files opened with Sheaf, by id
     errors.init_app(app)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.attempts import password_attempt, set_device_cookie, too_many_attempts
-from app.authn import keys, session_cookie_name, set_session_cookie
-from app.redirects import safe_next
-from app.security import settings
+from app.security.attempts import password_attempt, set_device_cookie, too_many_attempts
+from app.security.authn import keys, session_cookie_name, set_session_cookie
+from app.security.redirects import safe_next
+from app.web import settings
 
 bp = Blueprint("auth", __name__)
 

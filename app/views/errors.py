@@ -8,7 +8,7 @@ from flask import Flask, Response
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from app.security import error_response
+from app.web import error_response
 
 log = logging.getLogger(__name__)
 

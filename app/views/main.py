@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from markupsafe import Markup
 
 from app import i18n
-from app.meta import SLUG
-from app.presence import HEARTBEAT_SECONDS
-from app.redirects import safe_next
-from app.security import settings
+from app.desktop.presence import HEARTBEAT_SECONDS
+from app.security.redirects import safe_next
+from app.web import settings, state
 
 bp = Blueprint("main", __name__)
 
@@ -22,7 +21,7 @@ def index() -> str:
 def _tool_grid() -> Markup:
     """The tool list is most of the home page's rendering time (two translated strings
     and two URLs per tool) and the same for everyone in a language: render it once."""
-    cache = current_app.extensions.setdefault(f"{SLUG}.tool-grid", {})
+    cache = state().tool_grid
     key = (str(i18n.get_locale()), request.script_root)
     if key not in cache:
         cache[key] = Markup(render_template("tools/_grid.html"))  # noqa: S704 - our template
@@ -51,7 +50,7 @@ def quit_sheaf() -> str:
 @bp.post("/presence")
 def presence() -> Response:
     """Heartbeat, hello and goodbye from open pages (desktop idle shutdown)."""
-    tracker = current_app.extensions.get(f"{SLUG}.presence")
+    tracker = state().presence
     page = request.form.get("page", "")
     event = request.form.get("event", "beat")
     if tracker is not None and page:

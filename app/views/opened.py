@@ -3,7 +3,7 @@
 Files arrive from the command line (``Sheaf file.pdf``, "Open with", drag onto
 the icon) or from a second launch, which hands them over with the launch
 token (``POST /opened``, Bearer only: a page cannot add files). Pages read a
-file and write next to it only by its id in :class:`app.opened.OpenedFiles`,
+file and write next to it only by its id in :class:`app.desktop.opened.OpenedFiles`,
 and only while the file and its folder are the ones that were opened (409
 otherwise). Server mode has none of these routes (404).
 """
@@ -21,7 +21,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     jsonify,
     render_template,
@@ -30,17 +29,15 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from app.meta import SLUG
-from app.opened import Changed, Opened, OpenedFiles, open_pinned, save_next_to
-from app.security import error_response
+from app.desktop.opened import Changed, Opened, OpenedFiles, open_pinned, save_next_to
+from app.web import error_response, need, state
 
 log = logging.getLogger(__name__)
 bp = Blueprint("opened", __name__)
-KEY = f"{SLUG}.opened"
 
 
 def registry() -> OpenedFiles:
-    files = current_app.extensions.get(KEY)
+    files = state().opened
     if files is None:
         abort(404)
     return files
@@ -75,7 +72,7 @@ def hand_over() -> Response | tuple[Response, int]:
     base = body.get("cwd")
     added = registry().add(paths, Path(base) if isinstance(base, str) else None)
     log.info("a second launch opened %d file(s)", len(added))
-    ticket = current_app.extensions[f"{SLUG}.tickets"].issue()  # its browser's way in
+    ticket = need(state().tickets, "tickets").issue()  # its browser's way in
     return jsonify({"opened": [e.id for e in added], "ticket": ticket}), 200
 
 
@@ -114,10 +111,10 @@ def content(file_id: str) -> Response:
 @bp.get("/opened/<file_id>/preview")
 def preview(file_id: str) -> Response:
     from app.api.routes import job_for, pdf_error_message
-    from app.pdf.document import Source
-    from app.pdf.errors import PdfError
+    from app.pdf.core.document import Source
+    from app.pdf.core.errors import PdfError
     from app.pdf.render import preview as run
-    from app.security import settings
+    from app.web import settings
 
     entry = _entry(file_id)
     if entry.kind != "pdf":

@@ -12,9 +12,9 @@ import io
 import os
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, Response, abort, request, send_file
 
-from app.meta import SLUG
+from app import web
 
 bp = Blueprint("signature", __name__)
 
@@ -24,7 +24,7 @@ NAME = "signature.png"
 
 
 def _path() -> Path:
-    settings = current_app.extensions[f"{SLUG}.settings"]
+    settings = web.settings()
     if not settings.desktop or settings.data_dir is None:
         abort(404)
     return settings.data_dir / NAME

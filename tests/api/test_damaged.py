@@ -119,8 +119,8 @@ def test_a_page_pdfium_cannot_load_is_a_clear_error_naming_it(samples):
     load (pdfium's own reading of a wrong count, kept on purpose here)."""
     import pypdfium2 as pdfium
 
-    from app.pdf.errors import PdfError
-    from app.pdf.job import Job
+    from app.pdf.core.errors import PdfError
+    from app.pdf.core.job import Job
     from app.pdf.render import render_page
 
     document = pdfium.PdfDocument(wrong_page_count(3, 1))

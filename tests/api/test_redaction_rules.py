@@ -84,7 +84,7 @@ def test_a_stream_too_large_to_read_is_removed_and_reported(tmp_path):
     removed, never kept unread."""
     import zlib
 
-    from app.pdf.job import Job
+    from app.pdf.core.job import Job
     from app.pdf.redact.needle import Needle
     from app.pdf.redact.report import Report
     from app.pdf.redact.scrub import Scrub

@@ -17,7 +17,7 @@ import requests
 
 from app import shared
 from app.runtime.passwords import new_password, weakness
-from app.throttle import Throttle, address_key
+from app.security.throttle import Throttle, address_key
 from support import LAUNCHER, Clock, Sheaf, base_env, on_both_workers, sign_in, status_from
 
 PASSWORD = "a long and unusual pass phrase"

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from app.runtime.browser import sandbox_readable
 from app.runtime.instance import read_record
-from app.tickets import Tickets
+from app.security.tickets import Tickets
 from support import LAUNCHER, Sheaf, base_env, browser_env, wait_until
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
@@ -263,7 +263,7 @@ def test_a_file_or_folder_swapped_for_a_symlink_is_neither_read_nor_written(
 def test_pins_hold_for_reads_and_saves_without_a_server(tmp_path: Path):
     """The rules behind the routes above, on the folder swap done between the check
     of the folder and the write: the write goes through the descriptor checked."""
-    from app.opened import FOLDER_CHANGED, Changed, OpenedFiles, open_pinned, save_next_to
+    from app.desktop.opened import FOLDER_CHANGED, Changed, OpenedFiles, open_pinned, save_next_to
 
     folder = tmp_path / "docs"
     folder.mkdir()

@@ -17,8 +17,8 @@ import pytest
 from app import create_app
 from app.api.declare import find
 from app.api.names import clean_file_name, download_name, header_value
-from app.pdf import budget
-from app.pdf.inplace import read_labels, rearrange, write_labels
+from app.pdf.core import budget
+from app.pdf.core.inplace import read_labels, rearrange, write_labels
 from app.settings import Settings
 from app.views.tools import TOOLS
 
@@ -48,7 +48,7 @@ def _doc(pages: int) -> pikepdf.Pdf:
     ],
 )
 def test_page_ranges_as_people_type_them_in_chinese(typed, pages):
-    from app.pdf.ranges import parse
+    from app.pdf.core.ranges import parse
 
     assert parse(typed, 5) == pages
 

@@ -15,8 +15,8 @@ import pytest
 import requests
 
 from app import shared
-from app.redirects import safe_next
-from app.sessions import Sessions
+from app.security.redirects import safe_next
+from app.security.sessions import Sessions
 from support import Clock, Sheaf, on_both_workers, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]

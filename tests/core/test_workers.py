@@ -147,16 +147,18 @@ def test_long_jobs_spread_over_the_workers(tmp_path: Path):
 
 
 STARTER = """
-import sys, time, types
+import sys
 from pathlib import Path
 from flask import Flask
 from app.api import workspace
+from app.settings import Settings
+from app.web import State
 app = Flask("starter")
-app.extensions["sheaf.settings"] = types.SimpleNamespace(temp_root=Path(sys.argv[1]))
+app.extensions["sheaf"] = State(Settings(temp_root=Path(sys.argv[1])))
 print("ready", flush=True)
 sys.stdin.readline()  # all start at the same moment
 workspace.init_app(app)
-print(app.extensions[workspace.KEY][0], flush=True)
+print(app.extensions["sheaf"].scratch, flush=True)
 sys.stdin.read()  # stay alive, folder locked, until the test is done
 """
 

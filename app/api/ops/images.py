@@ -19,7 +19,7 @@ from app.api.declare import (
     stem,
 )
 from app.api.inputs import Field, Inputs
-from app.pdf.document import Source
+from app.pdf.core.document import Source
 from app.pdf.render import DPI_RANGE
 
 

@@ -20,7 +20,7 @@ from app.api.declare import (
 )
 from app.api.inputs import Field, InputError, Inputs
 from app.pdf import pages
-from app.pdf.document import Source
+from app.pdf.core.document import Source
 
 
 @operation(
@@ -89,7 +89,7 @@ def split(inputs: Inputs, ctx: Context) -> FileOut:
 def _numbers(text: str, name: str, limit: int) -> list[int]:
     parts = [part for part in text.replace(" ", "").split(",") if part != ""]
     if len(parts) > limit:
-        from app.pdf.errors import PdfError
+        from app.pdf.core.errors import PdfError
 
         raise PdfError("too_many_pages", count=len(parts), limit=limit)
     try:

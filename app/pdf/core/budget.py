@@ -17,12 +17,12 @@ import time
 import zlib
 from typing import TYPE_CHECKING
 
-from app.pdf.errors import PdfError
+from app.pdf.core.errors import PdfError
 
 if TYPE_CHECKING:
     import pikepdf
 
-    from app.pdf.job import Job
+    from app.pdf.core.job import Job
 
 #: Output asked of zlib per call, and input given to it per call: each call's work is
 #: bounded, so the clock and the job are asked between calls.

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
-from app.pdf.document import Source
-from app.pdf.errors import PdfError
-from app.pdf.fonts import Typesetter
-from app.pdf.job import Job
+from app.pdf.core.document import Source
+from app.pdf.core.errors import PdfError
+from app.pdf.core.fonts import Typesetter
+from app.pdf.core.job import Job
 
 
 def visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.pdf.errors import PdfError
+from app.pdf.core.errors import PdfError
 
 if TYPE_CHECKING:
     import pikepdf
 
-    from app.pdf.job import Job
+    from app.pdf.core.job import Job
 
 #: Where a PDF must start (qpdf itself allows junk before it; 1 KiB is the common rule).
 HEADER_WINDOW = 1024
@@ -163,7 +163,7 @@ def open_pdf(source: Source, job: Job | None = None, *, decodes: bool = False) -
         raise PdfError("too_many_pages", count=count, limit=max_pages)
     mended = mend_page_count(pdf, count)
     if (decodes or pdf.is_encrypted) and job is not None:
-        from app.pdf.budget import check_streams
+        from app.pdf.core.budget import check_streams
 
         try:
             check_streams(pdf, source.name, job)

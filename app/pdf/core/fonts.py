@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pikepdf
 
-from app.pdf.errors import PdfError
+from app.pdf.core.errors import PdfError
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FACES = ("DejaVuSans.ttf", "DroidSansFallback.ttf")

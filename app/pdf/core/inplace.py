@@ -5,7 +5,7 @@ instead of copying pages into a new one. So document info, XMP, attachments,
 ``/Lang``, ``/MarkInfo``, output intents, viewer preferences, page mode,
 forms and annotations stay as they were, simply because nothing touches
 them. What refers to pages is mended: page labels follow their pages here,
-and references to pages that are gone are pruned by :mod:`app.pdf.prune`.
+and references to pages that are gone are pruned by :mod:`app.pdf.core.prune`.
 
 Every step is linear in pages: pages are reached by walking the page list
 once (pikepdf's ``pages[i]`` lists every page each time), and a new order
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from app.pdf.errors import N_, PdfError
+from app.pdf.core.errors import N_, PdfError
 
 if TYPE_CHECKING:
     import pikepdf
@@ -31,7 +31,7 @@ def rearrange(
 ) -> None:
     """Make the pages ``order`` (0-based, repeats allowed) of ``pdf``, each position turned
     clockwise by ``turns[position]`` degrees more. Everything else stays."""
-    from app.pdf import prune
+    from app.pdf.core import prune
 
     pages = pdf.pages
     count = len(pages)

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.pdf.errors import PdfError
+from app.pdf.core.errors import PdfError
 
 MiB = 1024 * 1024
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from app.pdf.errors import PdfError
+from app.pdf.core.errors import PdfError
 
 _PAGE = r"\d+|last(?:-\d+)?"
 # A single page is tried first, so "last-1" is the page before the last, not "last to 1".

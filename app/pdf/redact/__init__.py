@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.pdf.canvas import Canvas
-from app.pdf.document import Result, Source, open_pdf
-from app.pdf.errors import N_, PdfError
-from app.pdf.job import Job
-from app.pdf.prune import references_to_content_of
+from app.pdf.core.canvas import Canvas
+from app.pdf.core.document import Result, Source, open_pdf
+from app.pdf.core.errors import N_, PdfError
+from app.pdf.core.job import Job
+from app.pdf.core.prune import references_to_content_of
 from app.pdf.redact import hidden as hidden_information
 from app.pdf.redact import paint
 from app.pdf.redact.audit import Audit, audit

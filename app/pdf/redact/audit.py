@@ -24,8 +24,8 @@ from typing import Any
 
 import pikepdf
 
-from app.pdf.budget import _Over, decoded_size
-from app.pdf.job import Job
+from app.pdf.core.budget import _Over, decoded_size
+from app.pdf.core.job import Job
 from app.pdf.redact import tokens
 from app.pdf.redact.names import renamable
 from app.pdf.redact.needle import Needle

@@ -22,8 +22,8 @@ from typing import Any
 
 import pikepdf
 
-from app.pdf.canvas import Canvas, frame, matrix, shown_size
-from app.pdf.job import Job
+from app.pdf.core.canvas import Canvas, frame, matrix, shown_size
+from app.pdf.core.job import Job
 from app.pdf.redact.audit import rect as annot_rect
 from app.pdf.redact.search import Box, PageView
 from app.pdf.render import PDFIUM, refuse_too_large

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pikepdf
 
-from app.pdf.budget import _Over, decoded_size
-from app.pdf.job import Job
+from app.pdf.core.budget import _Over, decoded_size
+from app.pdf.core.job import Job
 from app.pdf.redact import tokens, walk, xmp
 from app.pdf.redact.audit import said_holds
 from app.pdf.redact.names import CHOSEN_KEYS, CHOSEN_VALUES, renamable, renamed

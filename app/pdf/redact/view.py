@@ -5,7 +5,7 @@ of a page does not include them, and rendering without pdfium's form
 environment leaves field values out. So redaction works on a *view copy*,
 made once in the request's private folder and removed afterwards: values a
 viewer would draw get appearances (in Sheaf's fonts, so Chinese shows),
-comments without one get the one a viewer draws (:mod:`app.pdf.appearances`),
+comments without one get the one a viewer draws (:mod:`app.pdf.core.appearances`),
 and every annotation a viewer shows is drawn into its page (qpdf's flattening,
 hidden ones left out). Searching that copy finds the text wherever a person
 sees it, and its pictures are what the person saw, with the same page boxes
@@ -27,9 +27,9 @@ from typing import Any
 
 import pikepdf
 
-from app.pdf.document import Source, save
-from app.pdf.errors import PdfError
-from app.pdf.job import Job
+from app.pdf.core.document import Source, save
+from app.pdf.core.errors import PdfError
+from app.pdf.core.job import Job
 from app.pdf.redact.needle import Needle
 from app.pdf.render import PDFIUM
 
@@ -84,7 +84,7 @@ def _opened(source: Source) -> Iterator[pikepdf.Pdf]:
 
 def _as_shown(pdf: pikepdf.Pdf) -> None:
     """Draw into each page what a viewer shows over it (see the module's text)."""
-    from app.pdf.appearances import add_missing
+    from app.pdf.core.appearances import add_missing
     from app.pdf.forms import appear_as_shown
 
     # A form too broken to draw keeps no appearances; its values are still searched as
