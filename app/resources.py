@@ -16,6 +16,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE_DIR / "templates"
 STATIC = PACKAGE_DIR / "static"
 TRANSLATIONS = PACKAGE_DIR / "translations"
+FONTS = PACKAGE_DIR / "fonts"
 
 #: True inside a PyInstaller executable.
 FROZEN: bool = bool(getattr(sys, "frozen", False))

@@ -37,12 +37,16 @@ class FileOut:
     headers: dict[str, str] = field(default_factory=dict)
     repaired: list[str] = field(default_factory=list)
     protected: bool = False
+    #: What the operation reports besides the file (sizes, counts), for its headers.
+    info: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class Context:
     workspace: Any
     job: Job
+    #: The operation being run: its result suffix names the output.
+    operation: Operation
 
 
 Handler = Callable[[Inputs, Context], "FileOut | dict"]
@@ -55,6 +59,8 @@ class Operation:
     fields: list[Field]
     produces: tuple[str, ...]
     handler: Handler
+    #: What a PDF result's name says happened: ``report.pdf`` -> ``report-rotated.pdf``.
+    suffix: str | None = None
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -64,23 +70,35 @@ OPERATIONS: list[Operation] = []
 
 
 def operation(
-    name: str, summary: str, fields: Sequence[Field], produces: Sequence[str]
+    name: str,
+    summary: str,
+    fields: Sequence[Field],
+    produces: Sequence[str],
+    *,
+    suffix: str | None = None,
 ) -> Callable[[Handler], Handler]:
-    """Declare the handler below as ``POST /api/v1/<name>``."""
+    """Declare the handler below as ``POST /api/v1/<name>``; ``suffix`` names its PDF
+    result (``rotated``: ``report.pdf`` -> ``report-rotated.pdf``)."""
 
     def register(handler: Handler) -> Handler:
         if any(op.name == name for op in OPERATIONS):
             raise ValueError(f"operation {name!r} declared twice")
-        OPERATIONS.append(Operation(name, summary, list(fields), tuple(produces), handler))
+        OPERATIONS.append(Operation(name, summary, list(fields), tuple(produces), handler, suffix))
         return handler
 
     return register
 
 
-def find(name: str) -> Operation:
-    import app.api.ops  # noqa: F401 - the modules declare the operations on import
+def operations() -> list[Operation]:
+    """Every declared operation. The one place that imports :mod:`app.api.ops`, whose
+    modules declare them on import."""
+    import app.api.ops  # noqa: F401
 
-    return next(op for op in OPERATIONS if op.name == name)
+    return OPERATIONS
+
+
+def find(name: str) -> Operation:
+    return next(op for op in operations() if op.name == name)
 
 
 # -- shared fields and helpers ----------------------------------------------------------
@@ -102,10 +120,30 @@ def stem(source: Source) -> str:
     return Path(source.name).stem or "document"
 
 
-def pdf_out(result: Result, name: str) -> FileOut:
+def output(ctx: Context) -> Path:
+    """Where the operation writes its one PDF result."""
+    return ctx.workspace.outputs / f"{ctx.operation.suffix or 'result'}.pdf"
+
+
+def pdf_out(result: Result, ctx: Context, source: Source) -> FileOut:
+    """The PDF result, named after ``source`` and what the operation did."""
+    suffix = ctx.operation.suffix
+    name = f"{stem(source)}-{suffix}.pdf" if suffix else f"{stem(source)}.pdf"
     return FileOut(
-        result.outputs[0], PDF, name, repaired=result.repaired, protected=result.protected
+        result.outputs[0],
+        PDF,
+        name,
+        repaired=result.repaired,
+        protected=result.protected,
+        info=result.info,
     )
+
+
+def on_one(inputs: Inputs, ctx: Context, run: Callable[..., Result], **options: Any) -> FileOut:
+    """The common handler: the one PDF in ``inputs`` through ``run(source, output, job,
+    **options)``, its result named by the operation's suffix."""
+    source = one(inputs)
+    return pdf_out(run(source, output(ctx), ctx.job, **options), ctx, source)
 
 
 def many_out(result: Result, ctx: Context, zip_name: str, single_type: str) -> FileOut:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from app.api.declare import JSON, OPERATIONS
+from app.api.declare import JSON, operations
 from app.api.inputs import Field
 from app.meta import NAME, VERSION
 
@@ -69,10 +69,8 @@ def _schema(f: Field) -> dict[str, Any]:
 
 @cache
 def build() -> dict[str, Any]:
-    import app.api.ops  # noqa: F401 - declares the operations
-
     paths: dict[str, Any] = {}
-    for op in OPERATIONS:
+    for op in operations():
         properties = {f.name: _schema(f) for f in op.fields}
         required = [f.name for f in op.fields if f.required]
         encoding = {

@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from app.api import openapi
-from app.api.declare import OPERATIONS, Context, FileOut, Operation
+from app.api.declare import Context, FileOut, Operation, operations
 from app.api.inputs import InputError, read
 from app.api.names import content_disposition, download_name, header_value
 from app.api.workspace import Workspace
@@ -155,7 +155,7 @@ def _view(op: Operation) -> Callable[[], Response]:
         workspace = Workspace()
         try:
             inputs = read(op.fields, workspace, s.limits.max_files)
-            result = op.handler(inputs, Context(workspace, job_for(s)))
+            result = op.handler(inputs, Context(workspace, job_for(s), op))
             resp = file_response(result) if isinstance(result, FileOut) else jsonify(result)
         except HTTPException:
             workspace.cleanup()
@@ -172,8 +172,6 @@ def _view(op: Operation) -> Callable[[], Response]:
 
 
 def register(bp: Blueprint) -> None:
-    import app.api.ops  # noqa: F401 - declares the operations
-
-    for op in OPERATIONS:
+    for op in operations():
         bp.add_url_rule(f"/{op.name}", view_func=_view(op), methods=["POST"])
     bp.add_url_rule("/openapi.json", view_func=openapi.document, methods=["GET"])

@@ -23,13 +23,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app import resources
 from app.meta import NAME, VERSION
 from app.runtime import frozen
 
 APP_ID = "org.sheaf_pdf.Sheaf"
 MIME_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff", "image/webp")
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-ICON = Path(__file__).resolve().parent.parent / "static" / "img" / "sheaf-icon.png"
+ICON = resources.STATIC / "img" / "sheaf-icon.png"
 RECORD = f"{APP_ID}.installed.json"
 
 

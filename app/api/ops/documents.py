@@ -9,10 +9,11 @@ from app.api.declare import (
     PDF,
     Context,
     FileOut,
+    on_one,
     one,
     operation,
+    output,
     pdf_out,
-    stem,
 )
 from app.api.inputs import Field, Inputs
 from app.pdf.compress import LEVELS
@@ -33,13 +34,14 @@ from app.pdf.compress import LEVELS
         ),
     ],
     (PDF,),
+    suffix="compressed",
 )
 def compress(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.compress import compress as run
 
     source = one(inputs)
-    result = run(source, ctx.workspace.outputs / "compressed.pdf", ctx.job, level=inputs["level"])
-    out = pdf_out(result, f"{stem(source)}-compressed.pdf")
+    result = run(source, output(ctx), ctx.job, level=inputs["level"])
+    out = pdf_out(result, ctx, source)
     out.headers["X-Sheaf-Size-Before"] = str(result.info["size_before"])
     out.headers["X-Sheaf-Size-After"] = str(result.info["size_after"])
     return out
@@ -71,6 +73,7 @@ def compress(inputs: Inputs, ctx: Context) -> FileOut:
         Field("allow_modify", "boolean", "Allow changes.", default=True),
     ],
     (PDF,),
+    suffix="protected",
 )
 def protect(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.encryption import protect as run
@@ -78,7 +81,7 @@ def protect(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs, "current_password")
     result = run(
         source,
-        ctx.workspace.outputs / "protected.pdf",
+        output(ctx),
         ctx.job,
         user_password=inputs["new_password"],
         owner_password=inputs["owner_password"],
@@ -86,7 +89,7 @@ def protect(inputs: Inputs, ctx: Context) -> FileOut:
         allow_copy=inputs["allow_copy"],
         allow_modify=inputs["allow_modify"],
     )
-    return pdf_out(result, f"{stem(source)}-protected.pdf")
+    return pdf_out(result, ctx, source)
 
 
 @operation(
@@ -94,13 +97,12 @@ def protect(inputs: Inputs, ctx: Context) -> FileOut:
     "Remove the password from a PDF",
     [ONE_PDF, Field("password", "password", "The PDF's password.", required=True, max_length=256)],
     (PDF,),
+    suffix="unlocked",
 )
 def unlock(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.encryption import unlock as run
 
-    source = one(inputs)
-    result = run(source, ctx.workspace.outputs / "unlocked.pdf", ctx.job)
-    return pdf_out(result, f"{stem(source)}-unlocked.pdf")
+    return on_one(inputs, ctx, run)
 
 
 @operation("metadata", "Read title, author, subject and keywords", [ONE_PDF, PASSWORD], (JSON,))
@@ -124,20 +126,19 @@ def metadata_read(inputs: Inputs, ctx: Context) -> dict:
         Field("keywords", "string", "Keywords.", empty=True),
     ],
     (PDF,),
+    suffix="edited",
 )
 def metadata_write(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.metadata import FIELDS, write
 
     source = one(inputs)
     values = {k: inputs[k] for k in FIELDS if inputs[k] is not None}
-    result = write(source, ctx.workspace.outputs / "metadata.pdf", ctx.job, values=values)
-    return pdf_out(result, f"{stem(source)}-edited.pdf")
+    result = write(source, output(ctx), ctx.job, values=values)
+    return pdf_out(result, ctx, source)
 
 
-@operation("metadata/strip", "Remove all metadata", [ONE_PDF, PASSWORD], (PDF,))
+@operation("metadata/strip", "Remove all metadata", [ONE_PDF, PASSWORD], (PDF,), suffix="cleaned")
 def metadata_strip(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.metadata import strip
 
-    source = one(inputs)
-    result = strip(source, ctx.workspace.outputs / "stripped.pdf", ctx.job)
-    return pdf_out(result, f"{stem(source)}-cleaned.pdf")
+    return on_one(inputs, ctx, strip)

@@ -13,10 +13,11 @@ from app.api.declare import (
     PDF,
     Context,
     FileOut,
+    on_one,
     one,
     operation,
+    output,
     pdf_out,
-    stem,
 )
 from app.api.inputs import Field, Inputs
 from app.pdf.crop import EDGES, MAX_MARGIN
@@ -50,6 +51,7 @@ def _margin(edge: str) -> Field:
         *(_margin(edge) for edge in ("left", "right", "top", "bottom")),
     ],
     (PDF,),
+    suffix="cropped",
 )
 def crop(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.crop import crop as run
@@ -57,13 +59,13 @@ def crop(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
     result = run(
         source,
-        ctx.workspace.outputs / "cropped.pdf",
+        output(ctx),
         ctx.job,
         margins={edge: inputs[edge] for edge in EDGES},
         auto=inputs["mode"] == "auto",
         pages_spec=inputs["pages"] or "",
     )
-    return pdf_out(result, f"{stem(source)}-cropped.pdf")
+    return pdf_out(result, ctx, source)
 
 
 @operation(
@@ -71,13 +73,12 @@ def crop(inputs: Inputs, ctx: Context) -> FileOut:
     "Burn form fields and annotations into the pages (links stay links)",
     [ONE_PDF, PASSWORD],
     (PDF,),
+    suffix="flattened",
 )
 def flatten(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.flatten import flatten as run
 
-    source = one(inputs)
-    result = run(source, ctx.workspace.outputs / "flattened.pdf", ctx.job)
-    return pdf_out(result, f"{stem(source)}-flattened.pdf")
+    return on_one(inputs, ctx, run)
 
 
 @operation(
@@ -86,13 +87,14 @@ def flatten(inputs: Inputs, ctx: Context) -> FileOut:
     " was fixed, as percent-encoded JSON {repaired, problems, details, pages}.",
     [ONE_PDF, PASSWORD],
     (PDF,),
+    suffix="repaired",
 )
 def repair(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.repair import repair as run
 
     source = one(inputs)
-    result = run(source, ctx.workspace.outputs / "repaired.pdf", ctx.job)
-    out = pdf_out(result, f"{stem(source)}-repaired.pdf")
+    result = run(source, output(ctx), ctx.job)
+    out = pdf_out(result, ctx, source)
     out.headers["X-Sheaf-Report"] = quote(json.dumps(result.info, ensure_ascii=False), safe="")
     return out
 
@@ -142,6 +144,7 @@ REDACT_TEXT = Field(
         ),
     ],
     (PDF,),
+    suffix="redacted",
 )
 def redact(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.redact import areas_from_json
@@ -150,14 +153,14 @@ def redact(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
     result = run(
         source,
-        ctx.workspace.outputs / "redacted.pdf",
+        output(ctx),
         ctx.job,
         areas=areas_from_json(inputs["areas"]) if inputs["areas"] else [],
         text=inputs["text"] or "",
         dpi=inputs["dpi"],
         hidden=inputs["remove_hidden"],
     )
-    out = pdf_out(result, f"{stem(source)}-redacted.pdf")
+    out = pdf_out(result, ctx, source)
     out.headers["X-Sheaf-Report"] = quote(json.dumps(result.info), safe="")
     return out
 

@@ -13,8 +13,8 @@ from app.api.declare import (
     FileOut,
     one,
     operation,
+    output,
     pdf_out,
-    stem,
 )
 from app.api.inputs import Field, InputError, Inputs
 
@@ -50,6 +50,7 @@ def forms(inputs: Inputs, ctx: Context) -> dict:
         Field("flatten", "boolean", "Burn the filled fields into the pages.", default=False),
     ],
     (PDF,),
+    suffix="filled",
 )
 def fill(inputs: Inputs, ctx: Context) -> FileOut:
     from flask_babel import gettext as _
@@ -67,9 +68,9 @@ def fill(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
     result = run(
         source,
-        ctx.workspace.outputs / "filled.pdf",
+        output(ctx),
         ctx.job,
         values=values,
         flatten=inputs["flatten"],
     )
-    return pdf_out(result, f"{stem(source)}-filled.pdf")
+    return pdf_out(result, ctx, source)

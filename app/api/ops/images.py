@@ -15,6 +15,7 @@ from app.api.declare import (
     many_out,
     one,
     operation,
+    output,
     pdf_out,
     stem,
 )
@@ -43,15 +44,14 @@ from app.pdf.render import DPI_RANGE
         ),
     ],
     (PDF,),
+    suffix="",
 )
 def images_to_pdf(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.images import images_to_pdf as run
 
     sources: list[Source] = inputs["files"]
-    result = run(
-        sources, ctx.workspace.outputs / "images.pdf", ctx.job, page_size=inputs["page_size"]
-    )
-    return pdf_out(result, f"{stem(sources[0])}.pdf")
+    result = run(sources, output(ctx), ctx.job, page_size=inputs["page_size"])
+    return pdf_out(result, ctx, sources[0])
 
 
 @operation(

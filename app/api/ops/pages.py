@@ -15,6 +15,7 @@ from app.api.declare import (
     many_out,
     one,
     operation,
+    output,
     pdf_out,
     stem,
 )
@@ -36,6 +37,7 @@ from app.pdf.core.document import Source
         ),
     ],
     (PDF,),
+    suffix="merged",
 )
 def merge(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.merge import merge as run
@@ -44,8 +46,8 @@ def merge(inputs: Inputs, ctx: Context) -> FileOut:
     passwords = (inputs.values.get("passwords") or "").split("\n")
     for source, password in zip(sources, passwords, strict=False):
         source.password = password or None
-    result = run(sources, ctx.workspace.outputs / "merged.pdf", ctx.job)
-    return pdf_out(result, f"{stem(sources[0])}-merged.pdf")
+    result = run(sources, output(ctx), ctx.job)
+    return pdf_out(result, ctx, sources[0])
 
 
 @operation(
@@ -121,6 +123,7 @@ def _numbers(text: str, name: str, limit: int) -> list[int]:
         ),
     ],
     (PDF,),
+    suffix="organized",
 )
 def organize(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
@@ -134,12 +137,12 @@ def organize(inputs: Inputs, ctx: Context) -> FileOut:
         )
     result = pages.organize(
         source,
-        ctx.workspace.outputs / "organized.pdf",
+        output(ctx),
         ctx.job,
         order=[n - 1 for n in order],
         rotations={i: t for i, t in enumerate(turns) if t},
     )
-    return pdf_out(result, f"{stem(source)}-organized.pdf")
+    return pdf_out(result, ctx, source)
 
 
 @operation(
@@ -151,11 +154,12 @@ def organize(inputs: Inputs, ctx: Context) -> FileOut:
         Field("pages", "string", "Pages to keep: 1-3,5,8- or last.", required=True),
     ],
     (PDF,),
+    suffix="pages",
 )
 def select(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
-    result = pages.select(source, ctx.workspace.outputs / "pages.pdf", inputs["pages"], ctx.job)
-    return pdf_out(result, f"{stem(source)}-pages.pdf")
+    result = pages.select(source, output(ctx), inputs["pages"], ctx.job)
+    return pdf_out(result, ctx, source)
 
 
 @operation(
@@ -167,11 +171,12 @@ def select(inputs: Inputs, ctx: Context) -> FileOut:
         Field("pages", "string", "Pages to remove: 1-3,5,8- or last.", required=True),
     ],
     (PDF,),
+    suffix="without-pages",
 )
 def remove(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
-    result = pages.remove(source, ctx.workspace.outputs / "pages.pdf", inputs["pages"], ctx.job)
-    return pdf_out(result, f"{stem(source)}-without-pages.pdf")
+    result = pages.remove(source, output(ctx), inputs["pages"], ctx.job)
+    return pdf_out(result, ctx, source)
 
 
 @operation(
@@ -190,14 +195,15 @@ def remove(inputs: Inputs, ctx: Context) -> FileOut:
         ),
     ],
     (PDF,),
+    suffix="rotated",
 )
 def rotate(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
     result = pages.rotate(
         source,
-        ctx.workspace.outputs / "rotated.pdf",
+        output(ctx),
         int(inputs["angle"]),
         inputs["pages"] or "",
         ctx.job,
     )
-    return pdf_out(result, f"{stem(source)}-rotated.pdf")
+    return pdf_out(result, ctx, source)

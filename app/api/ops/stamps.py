@@ -11,8 +11,8 @@ from app.api.declare import (
     FileOut,
     one,
     operation,
+    output,
     pdf_out,
-    stem,
 )
 from app.api.inputs import Field, Inputs
 from app.pdf.stamps import LAYERS, POSITIONS
@@ -61,6 +61,7 @@ STAMP_IMAGE = ("image/png", "image/jpeg")
         ),
     ],
     (PDF,),
+    suffix="numbered",
 )
 def page_numbers(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.stamps import page_numbers as run
@@ -68,7 +69,7 @@ def page_numbers(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
     result = run(
         source,
-        ctx.workspace.outputs / "numbered.pdf",
+        output(ctx),
         ctx.job,
         pages_spec=inputs["pages"] or "",
         position=inputs["position"],
@@ -77,7 +78,7 @@ def page_numbers(inputs: Inputs, ctx: Context) -> FileOut:
         size=inputs["size"],
         margin=inputs["margin"],
     )
-    return pdf_out(result, f"{stem(source)}-numbered.pdf")
+    return pdf_out(result, ctx, source)
 
 
 @operation(
@@ -120,6 +121,7 @@ def page_numbers(inputs: Inputs, ctx: Context) -> FileOut:
         ),
     ],
     (PDF,),
+    suffix="watermarked",
 )
 def watermark(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.stamps import watermark as run
@@ -127,7 +129,7 @@ def watermark(inputs: Inputs, ctx: Context) -> FileOut:
     source = one(inputs)
     result = run(
         source,
-        ctx.workspace.outputs / "watermarked.pdf",
+        output(ctx),
         ctx.job,
         text=inputs["text"] or "",
         image=inputs["image"],
@@ -137,7 +139,7 @@ def watermark(inputs: Inputs, ctx: Context) -> FileOut:
         pages_spec=inputs["pages"] or "",
         layer=inputs["layer"],
     )
-    return pdf_out(result, f"{stem(source)}-watermarked.pdf")
+    return pdf_out(result, ctx, source)
 
 
 def _fraction(name: str, description: str, default: float) -> Field:
@@ -170,6 +172,7 @@ def _fraction(name: str, description: str, default: float) -> Field:
         ),
     ],
     (PDF,),
+    suffix="signed",
 )
 def sign(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.sign import Placement, placements_from_json
@@ -182,10 +185,10 @@ def sign(inputs: Inputs, ctx: Context) -> FileOut:
         places = [Placement(inputs["page"], inputs["x"], inputs["y"], inputs["width"])]
     result = run(
         source,
-        ctx.workspace.outputs / "signed.pdf",
+        output(ctx),
         ctx.job,
         placements=places,
         image=inputs["image"],
         text=inputs["text"] or "",
     )
-    return pdf_out(result, f"{stem(source)}-signed.pdf")
+    return pdf_out(result, ctx, source)

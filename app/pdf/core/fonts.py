@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pikepdf
 
+from app import resources
 from app.pdf.core.errors import PdfError
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONTS = resources.FONTS
 FACES = ("DejaVuSans.ttf", "DroidSansFallback.ttf")
 
 
