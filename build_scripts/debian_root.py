@@ -167,6 +167,7 @@ def _refresh_network_files(root: Path) -> None:
     for source, target in ((Path("/etc/resolv.conf"), "/etc/resolv.conf"), (HOST_CA, ROOT_CA)):
         if source.is_file():
             dest = root / target.lstrip("/")
+            dest.parent.mkdir(parents=True, exist_ok=True)  # a bare run root has no /etc/ssl
             dest.unlink(missing_ok=True)  # debootstrap may leave a symlink here
             shutil.copyfile(source, dest)
 
