@@ -51,8 +51,8 @@ def compress(
     target_bytes: int | None = None,
 ) -> Result:
     if level not in LEVELS and level not in ALIASES:
-        names = ", ".join(LEVELS)
-        raise PdfError("bad_option", option="level", reason=N_("use one of: ") + names)
+        reason = N_("use lossless, print, balanced or small (or low, medium, high)")
+        raise PdfError("bad_option", option="level", reason=reason)
     size_before = source.path.stat().st_size
     chosen = level_named(level)
     if target_bytes is not None:

@@ -17,37 +17,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.pdf.compress.matrices import (
+    IDENTITY,
+    Matrix,
+    appearance_matrix,
+    as_matrix,
+    multiply,
+    scale,
+)
+
 if TYPE_CHECKING:
     import pikepdf
 
     from app.pdf.job import Job
 
-Matrix = tuple[float, float, float, float, float, float]
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 #: Nesting of forms inside forms beyond which a document is not followed further.
 MAX_DEPTH = 24
-
-
-def multiply(m: Matrix, n: Matrix) -> Matrix:
-    """``m`` then ``n`` (PDF's row-vector convention: m x n)."""
-    a, b, c, d, e, f = m
-    p, q, r, s, t, u = n
-    return (
-        a * p + b * r,
-        a * q + b * s,
-        c * p + d * r,
-        c * q + d * s,
-        e * p + f * r + t,
-        e * q + f * s + u,
-    )
-
-
-def _matrix(value: object) -> Matrix:
-    try:
-        numbers = tuple(float(x) for x in value)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        return IDENTITY
-    return numbers if len(numbers) == 6 else IDENTITY  # type: ignore[return-value]
 
 
 @dataclass
@@ -106,7 +91,7 @@ class Walker:
                 else []
             )
             for stream in streams:
-                self._form(stream, _appearance_matrix(stream, rect), None, 0, True)
+                self._form(stream, appearance_matrix(stream, rect), None, 0, True)
 
     # -- the interpreter ----------------------------------------------------------
     def _run(
@@ -132,7 +117,7 @@ class Walker:
             elif op == "Q":
                 ctm = stack.pop() if stack else ctm
             elif op == "cm" and len(operands) == 6:
-                ctm = multiply(_matrix(operands), ctm)
+                ctm = multiply(as_matrix(operands), ctm)
             elif op == "Tf" and operands:
                 font = _lookup(resources, "/Font", operands[0])
                 if font is not None:
@@ -151,7 +136,7 @@ class Walker:
             elif op in ("scn", "SCN") and operands:
                 pattern = _lookup(resources, "/Pattern", operands[-1])
                 if isinstance(pattern, pikepdf.Stream) and pattern.get("/PatternType") == 1:
-                    matrix = _matrix(pattern.get("/Matrix", IDENTITY))
+                    matrix = as_matrix(pattern.get("/Matrix", IDENTITY))
                     self._form(pattern, matrix, resources, depth + 1, False, font)
 
     def _do(
@@ -171,7 +156,7 @@ class Walker:
                 if mask is not None and hasattr(mask, "read_raw_bytes"):
                     self._image(mask, ctm, sized)
         elif subtype == "/Form":
-            matrix = multiply(_matrix(xobject.get("/Matrix", IDENTITY)), ctm)
+            matrix = multiply(as_matrix(xobject.get("/Matrix", IDENTITY)), ctm)
             self._form(xobject, matrix, resources, depth + 1, sized, font)
 
     def _form(
@@ -186,7 +171,7 @@ class Walker:
         import pikepdf
 
         key = form.objgen
-        done = (key, round(_scale(ctm), 3), sized, font.objgen if font is not None else None)
+        done = (key, round(scale(ctm), 3), sized, font.objgen if font is not None else None)
         if key in self._active or done in self._done or depth > MAX_DEPTH:
             if depth > MAX_DEPTH:
                 self._untrack_all(form.get("/Resources"))
@@ -239,7 +224,7 @@ class Walker:
             group = mask.G
             self._form(
                 group,
-                multiply(_matrix(group.get("/Matrix", IDENTITY)), ctm),
+                multiply(as_matrix(group.get("/Matrix", IDENTITY)), ctm),
                 resources,
                 depth + 1,
                 True,
@@ -343,24 +328,3 @@ def _inherited(obj: pikepdf.Dictionary, key: str, holders: set) -> object:
         node = node.get("/Parent")
         seen += 1
     return None
-
-
-def _scale(ctm: Matrix) -> float:
-    a, b, c, d, _e, _f = ctm
-    return math.sqrt(abs(a * d - b * c))
-
-
-def _appearance_matrix(stream: pikepdf.Stream, rect: list[float]) -> Matrix:
-    """Where an appearance stream lands: its BBox (through its Matrix) fitted to /Rect."""
-    try:
-        x0, y0, x1, y1 = (float(v) for v in stream.get("/BBox", [0, 0, 1, 1]))
-    except (TypeError, ValueError):
-        return IDENTITY
-    form = _matrix(stream.get("/Matrix", IDENTITY))
-    width, height = abs(x1 - x0) * _scale(form) or 1.0, abs(y1 - y0) * _scale(form) or 1.0
-    rw, rh = (
-        abs(rect[2] - rect[0]) if len(rect) == 4 else width,
-        abs(rect[3] - rect[1]) if len(rect) == 4 else height,
-    )
-    fit = (rw / width, 0.0, 0.0, rh / height, 0.0, 0.0)
-    return multiply(form, fit)
