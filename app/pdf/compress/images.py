@@ -161,7 +161,8 @@ def _encode(pil: Image.Image, level: Level, is_mask: bool, jpeg_already: bool): 
     """(data, filter, decode parms, colour space maker or None) for ``pil``."""
     import pikepdf
 
-    few = None if is_mask else pil.getcolors(256)
+    # Line art: at most 256 colours, or 16 greys (every grey picture has at most 256).
+    few = None if is_mask else pil.getcolors(256 if pil.mode == "RGB" else 16)
     if is_mask or (few is not None and not jpeg_already) or level.dpi is None:
         if level.dpi is None and not is_mask:
             return None  # lossless: pixels untouched (qpdf recompresses Flate itself)
