@@ -91,7 +91,7 @@ def attempt(source: Source, output: Path, job: Job, level: Level) -> tuple[Outco
     import pikepdf
 
     from app.pdf.compress.dedupe import drop_private, merge_duplicates
-    from app.pdf.compress.fonts import subset_fonts
+    from app.pdf.compress.fonts import subset_fonts, worth_subsetting
     from app.pdf.compress.images import resample_images
     from app.pdf.compress.walk import Walker
 
@@ -104,10 +104,13 @@ def attempt(source: Source, output: Path, job: Job, level: Level) -> tuple[Outco
         outcome.dropped = drop_private(pdf)
         outcome.merged = merge_duplicates(pdf, job)
         walker = Walker(job)
-        for page in pdf.pages:
-            job.check()
-            walker.page(page)
-        outcome.fonts = subset_fonts(pdf, walker.facts, job)
+        fonts = worth_subsetting(pdf)
+        if fonts or level.dpi is not None:
+            for page in pdf.pages:
+                job.check()
+                walker.page(page)
+        if fonts:
+            outcome.fonts = subset_fonts(pdf, walker.facts, job)
         if level.dpi is not None:
             changes = resample_images(pdf, walker.facts, level, job)
             outcome.images, outcome.downsampled = changes.images, changes.downsampled

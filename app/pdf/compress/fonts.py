@@ -62,6 +62,31 @@ def subset_fonts(pdf: pikepdf.Pdf, facts: Facts, job: Job) -> int:
     return changed
 
 
+def worth_subsetting(pdf: pikepdf.Pdf) -> bool:
+    """Does any font hold a program Sheaf would subset? If not, the walk (the slow part
+    of a lossless compress) is not needed for fonts."""
+    import pikepdf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font":
+            if obj.get("/Subtype") in ("/CIDFontType0", "/CIDFontType2"):
+                continue
+            if _left_whole(obj):
+                continue
+            if any(k in d for d in _descriptors(obj) for k in ("/FontFile2", "/FontFile3")):
+                return True
+    return False
+
+
+def _descriptors(font: pikepdf.Dictionary) -> list:
+    import pikepdf
+
+    fonts = [font, *(font.get("/DescendantFonts") or [])]
+    return [
+        f.FontDescriptor for f in fonts if isinstance(f.get("/FontDescriptor"), pikepdf.Dictionary)
+    ]
+
+
 def _left_whole(font_dict: pikepdf.Dictionary) -> bool:
     """Bare CFF fonts subset already (an ``ABCDEF+`` tag: little to gain) or drawing
     through their built-in encoding, which the subsetter does not keep: text
