@@ -94,8 +94,11 @@ def _icc(space: object, found: dict) -> None:
 
 
 def _dictionary_key(stream: pikepdf.Stream) -> str:
-    """The stream's dictionary (its length aside), nested references by number."""
-    return repr(sorted((str(k), repr(v)) for k, v in stream.stream_dict.items() if k != "/Length"))
+    """The stream's dictionary (its length aside) as PDF writes it, references by number."""
+    import pikepdf
+
+    items = sorted((str(k), v) for k, v in stream.stream_dict.items() if k != "/Length")
+    return repr([(k, v.unparse() if isinstance(v, pikepdf.Object) else repr(v)) for k, v in items])
 
 
 def _repoint(pdf: pikepdf.Pdf, replace: dict, job: Job) -> None:

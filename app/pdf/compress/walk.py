@@ -66,7 +66,7 @@ class Walker:
         self.facts.holders.add(page.obj.objgen)
         try:
             ops = pikepdf.parse_content_stream(page)
-        except pikepdf.PdfError:
+        except (pikepdf.PdfError, TypeError, ValueError):  # damaged: nothing known
             ops = []
             self._untrack_all(resources)
         self._run(ops, resources, IDENTITY, 0, True)
@@ -80,7 +80,10 @@ class Walker:
         ap = annot.get("/AP")
         if not isinstance(ap, pikepdf.Dictionary):
             return
-        rect = [float(x) for x in annot.get("/Rect", [0, 0, 0, 0])]
+        try:
+            rect = [float(x) for x in annot.get("/Rect", [0, 0, 0, 0])]
+        except (TypeError, ValueError):
+            rect = []  # a damaged rectangle: the appearance is walked at its own size
         for key in ("/N", "/R", "/D"):
             entry = ap.get(key)
             streams = (
@@ -183,7 +186,7 @@ class Walker:
         try:
             try:
                 ops = pikepdf.parse_content_stream(form)
-            except pikepdf.PdfError:
+            except (pikepdf.PdfError, TypeError, ValueError):  # damaged: nothing known
                 ops = []
                 self._untrack_all(resources)
             self._run(ops, resources, ctm, depth, sized, font)
