@@ -83,9 +83,7 @@ class Tool:
         for opt in self.options:
             declared = operation.field(opt.name)
             labels = dict(opt.choices)
-            # A value the page gives no label (an old name kept for scripts) is not offered.
-            offered = [v for v in declared.enum if v in labels or not labels]
-            choices = tuple((v, labels.get(v, v)) for v in offered)
+            choices = tuple((v, labels.get(v, v)) for v in declared.enum) if declared.enum else ()
             shown.append(
                 Shown(
                     name=opt.name,

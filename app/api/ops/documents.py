@@ -37,7 +37,14 @@ def _level_help() -> str:
     [
         ONE_PDF,
         PASSWORD,
-        Field("level", "string", _level_help(), default=DEFAULT, enum=(*LEVELS, *ALIASES)),
+        Field(
+            "level",
+            "string",
+            _level_help(),
+            default=DEFAULT,
+            enum=tuple(LEVELS),
+            also=tuple(ALIASES),
+        ),
         Field(
             "target_mb",
             "number",
