@@ -87,6 +87,8 @@ class Field:
     required: bool = False
     default: Any = None
     enum: tuple[str, ...] = ()
+    #: Older names still accepted (scripts send them) but no longer offered or listed.
+    also: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
     max_length: int = 1000
@@ -205,7 +207,7 @@ def _convert(f: Field, raw: str) -> Any:
         if lowered in ("0", "false", "off", "no"):
             return False
         raise InputError("bad_field", _("“%(field)s” must be true or false.", field=f.name))
-    if f.enum and raw not in f.enum:
+    if f.enum and raw not in f.enum and raw not in f.also:
         raise InputError(
             "bad_field",
             _("“%(field)s” must be one of: %(choices)s.", field=f.name, choices=", ".join(f.enum)),

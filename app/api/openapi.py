@@ -61,7 +61,7 @@ def _schema(f: Field) -> dict[str, Any]:
         if f.kind == "password":
             s["format"] = "password"
         if f.enum:
-            s["enum"] = list(f.enum)
+            s["enum"] = list(f.enum) + list(f.also)  # what is accepted, old names too
     if f.default is not None:
         s["default"] = f.default
     return s

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.pdf.compress.levels import LEVELS as COMPRESS_LEVELS
 from app.views.tool_model import IMAGE_ACCEPT, Option, Tool
 
 PAGES_HELP = _l("For example 1-3,5,8- or last. Empty means all pages.")
@@ -107,12 +108,14 @@ TOOLS: tuple[Tool, ...] = (
                 "level",
                 _l("Compression"),
                 "select",
-                (
-                    ("lossless", _l("Lossless: every pixel kept")),
-                    ("low", _l("Low: images barely changed")),
-                    ("medium", _l("Medium: good for screens")),
-                    ("high", _l("High: smallest file")),
-                ),
+                # Each level's one-line description is declared with the level.
+                tuple((lv.name, _l(lv.description)) for lv in COMPRESS_LEVELS.values()),
+            ),
+            Option(
+                "target_mb",
+                _l("At most (MB), optional"),
+                "number",
+                help=_l("For example 10 for e-mail. Sheaf finds the best level that gets there."),
             ),
         ),
     ),

@@ -60,7 +60,11 @@ OPERATIONS = [
         lambda n: {"order": ",".join(str(i) for i in range(n, 0, -1))},
         lambda n: list(range(n - 1, -1, -1)),
     ),
+    # Every compress level (and the default, sent without one) keeps what it did not mean to change.
     Case("compress", lambda n: {"level": "lossless"}, lambda n: list(range(n))),
+    Case("compress", lambda n: {"level": "print"}, lambda n: list(range(n))),
+    Case("compress", lambda n: {}, lambda n: list(range(n))),
+    Case("compress", lambda n: {"level": "small"}, lambda n: list(range(n))),
     Case("metadata/edit", lambda n: {"title": "Fidelity"}, lambda n: list(range(n)), True, True),
     Case("crop", lambda n: {"left": "0.05", "top": "0.05"}, lambda n: list(range(n))),
     Case("crop", lambda n: {"mode": "auto", "pages": "1"}, lambda n: list(range(n))),

@@ -390,3 +390,17 @@ def test_every_tool_gives_a_file_with_its_defaults(chromium, sheaf, samples, slu
         expect(page.locator("#form-error")).to_be_hidden()
     finally:
         context.close()
+
+
+def test_compress_offers_described_levels_and_says_what_it_did(page, samples):
+    """Balanced by default, each level's line from its declaration, old names not
+    offered; the result says the sizes, the percent and the pictures' resolution."""
+    page.goto(page.url.rstrip("/") + "/tools/compress", wait_until="load")
+    level = page.locator("#opt-level")
+    expect(level).to_have_value("balanced")
+    labels = level.locator("option").all_inner_texts()
+    assert [lb.split(":")[0] for lb in labels] == ["Lossless", "Print", "Balanced", "Smallest"]
+    assert "150 dpi" in labels[2]
+    page.set_input_files("#file-input", str(samples / "003-pdflatex-image/pdflatex-image.pdf"))
+    _download(page, lambda: page.click("#run-button"))
+    expect(page.locator("#result")).to_contain_text(re.compile(r"KB → .* KB, \d+% smaller"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from app.api.declare import (
     JSON,
     ONE_PDF,
@@ -16,34 +18,67 @@ from app.api.declare import (
     pdf_out,
 )
 from app.api.inputs import Field, Inputs
-from app.pdf.compress import LEVELS
+from app.pdf.compress import ALIASES, DEFAULT, LEVELS
+
+
+def _level_help() -> str:
+    lines = [f"{lv.name}: {lv.description}" for lv in LEVELS.values()]
+    old = ", ".join(f"{old} = {new}" for old, new in ALIASES.items())
+    return " ".join(lines) + f" Older names still accepted: {old}."
 
 
 @operation(
     "compress",
-    "Make a PDF smaller",
+    "Make a PDF smaller: fonts trimmed to the letters used, duplicates merged, pictures"
+    " resampled for the size they are drawn at. Never bigger: if nothing could be made"
+    " smaller, the file comes back unchanged (X-Sheaf-Report says so). X-Sheaf-Report:"
+    " percent-encoded JSON {size_before, size_after, percent_smaller, unchanged, level,"
+    " dpi, images_changed, fonts_subset, duplicates_merged}; X-Sheaf-Summary: the same in"
+    " words, in the person's language.",
     [
         ONE_PDF,
         PASSWORD,
         Field(
             "level",
             "string",
-            "lossless keeps every pixel; low, medium and high resample images more and more.",
-            default="lossless",
+            _level_help(),
+            default=DEFAULT,
             enum=tuple(LEVELS),
+            also=tuple(ALIASES),
+        ),
+        Field(
+            "target_mb",
+            "number",
+            "Make it at most this many megabytes (1 MB = 1,000,000 bytes): Sheaf picks the"
+            " least lossy level that gets there, or answers 422 target_unreachable with the"
+            " smallest size it can reach. Overrides level.",
+            minimum=0.01,
+            maximum=100_000,
         ),
     ],
     (PDF,),
     suffix="compressed",
 )
 def compress(inputs: Inputs, ctx: Context) -> FileOut:
+    from urllib.parse import quote
+
+    from app.api.compress_words import summary
     from app.pdf.compress import compress as run
 
     source = one(inputs)
-    result = run(source, output(ctx), ctx.job, level=inputs["level"])
+    target = inputs["target_mb"]
+    result = run(
+        source,
+        output(ctx),
+        ctx.job,
+        level=inputs["level"],
+        target_bytes=round(target * 1_000_000) if target is not None else None,
+    )
     out = pdf_out(result, ctx, source)
     out.headers["X-Sheaf-Size-Before"] = str(result.info["size_before"])
     out.headers["X-Sheaf-Size-After"] = str(result.info["size_after"])
+    out.headers["X-Sheaf-Report"] = quote(json.dumps(result.info), safe="")
+    out.headers["X-Sheaf-Summary"] = quote(summary(result.info), safe="")
     return out
 
 

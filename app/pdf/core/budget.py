@@ -237,12 +237,13 @@ def _pixels(stream: pikepdf.Stream) -> int:
         return 0
 
 
-def check_stream(stream: pikepdf.Stream, name: str, job: Job) -> None:
-    """Refuse one stream (an image: its declared pixels too) past the job's limits:
-    decoded bytes, and CPU seconds spent finding out."""
+def check_stream(stream: pikepdf.Stream, name: str, job: Job, image_pixels: bool = True) -> None:
+    """Refuse one stream (an image: its declared pixels too, unless ``image_pixels`` is
+    False) past the job's limits: decoded bytes, and CPU seconds spent finding out.
+    The limits are per stream: one picture at a time is what a job holds."""
     import pikepdf
 
-    if stream.get("/Subtype") == pikepdf.Name.Image:
+    if image_pixels and stream.get("/Subtype") == pikepdf.Name.Image:
         pixels = _pixels(stream)
         if pixels > job.max_image_pixels:
             raise PdfError("image_too_large", name=name, pixels=pixels, limit=job.max_image_pixels)
@@ -257,7 +258,7 @@ def check_stream(stream: pikepdf.Stream, name: str, job: Job) -> None:
         pass  # unreadable raw data: qpdf reports it as damage where it matters
 
 
-def check_streams(pdf: pikepdf.Pdf, name: str, job: Job) -> None:
+def check_streams(pdf: pikepdf.Pdf, name: str, job: Job, image_pixels: bool = True) -> None:
     """Refuse the document if any stream or image would decode past the job's limits."""
     import pikepdf
 
@@ -265,4 +266,4 @@ def check_streams(pdf: pikepdf.Pdf, name: str, job: Job) -> None:
         if count % 256 == 0:
             job.check()
         if isinstance(obj, pikepdf.Stream):
-            check_stream(obj, name, job)
+            check_stream(obj, name, job, image_pixels)

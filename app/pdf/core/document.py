@@ -134,10 +134,14 @@ def sniff(path: Path, name: str) -> None:
         raise PdfError("not_a_pdf", name=name)
 
 
-def open_pdf(source: Source, job: Job | None = None, *, decodes: bool = False) -> Opened:
+def open_pdf(
+    source: Source, job: Job | None = None, *, decodes: bool = False, image_pixels: bool = True
+) -> Opened:
     """Open ``source`` with the job's page limit. ``decodes``: the caller will decode
     streams (render, parse content, recompress), so refuse decompression bombs first
-    (always for encrypted files: re-encrypting them decodes what qpdf can)."""
+    (always for encrypted files: re-encrypting them decodes what qpdf can).
+    ``image_pixels=False``: the caller decodes no picture past the pixel limit itself
+    (compress leaves such a picture as it is), so only stream sizes are checked."""
     import pikepdf
 
     max_pages = job.max_pages if job is not None else None
@@ -166,7 +170,7 @@ def open_pdf(source: Source, job: Job | None = None, *, decodes: bool = False) -
         from app.pdf.core.budget import check_streams
 
         try:
-            check_streams(pdf, source.name, job)
+            check_streams(pdf, source.name, job, image_pixels=image_pixels)
         except BaseException:
             pdf.close()
             raise

@@ -49,6 +49,10 @@ MESSAGES: dict[str, str] = {
         "Page {page} would be {width} × {height} pixels at this resolution; the limit is"
         " {limit} million pixels and {side} pixels a side. Choose a lower resolution."
     ),
+    "target_unreachable": N_(
+        "“{name}” cannot be made as small as {target}: the smallest Sheaf can make it"
+        " without losing text or pages is {smallest}."
+    ),
 }
 
 #: Codes that mean "the request asks for something impossible or malformed" (400);

@@ -183,7 +183,8 @@
     ui.send(form.dataset.endpoint, formData(), true, function (xhr) {
       var before = xhr.getResponseHeader("X-Sheaf-Size-Before");
       var after = xhr.getResponseHeader("X-Sheaf-Size-After");
-      var note = before && after ? msg("saved")
+      var summary = xhr.getResponseHeader("X-Sheaf-Summary"); /* compress, in words */
+      var note = summary ? decodeURIComponent(summary) : before && after ? msg("saved")
         .replace("{before}", window.Sheaf.humanSize(+before))
         .replace("{after}", window.Sheaf.humanSize(+after)) : "";
       var repaired = xhr.getResponseHeader("X-Sheaf-Repaired");
