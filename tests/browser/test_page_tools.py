@@ -180,3 +180,31 @@ def test_a_form_is_filled_as_a_real_form(chromium, sheaf, samples):
         assert str(values["female"]) == "/2" and str(values["First Name"]) == "Alice"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_a_crop_box_over_the_top_half_is_accepted_as_drawn(chromium, sheaf, samples, locale, size):
+    """Drawing over the top half means a bottom margin of a half: Crop takes it as drawn."""
+    context = chromium.new_context(
+        accept_downloads=True, locale=locale, viewport={"width": size[0], "height": size[1]}
+    )
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/crop", wait_until="load")
+        page.set_input_files("#file-input", str(samples / FOUR))
+        expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
+        _drag(page, (0.0, 0.0), (1.0, 0.5))
+        bottom = float(page.input_value("#opt-bottom"))
+        assert abs(bottom - 0.5) < 0.02, bottom
+        data = _download(page)
+        expect(page.locator(".field-error")).to_have_count(0)
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].mediabox)
+            crop = [float(v) for v in pdf.pages[0].cropbox]
+            assert abs(crop[1] - (y0 + bottom * (y1 - y0))) < 0.5, crop
+            assert abs(crop[3] - y1) < 0.5 and abs(crop[0] - x0) < 0.5, crop
+    finally:
+        context.close()
