@@ -205,6 +205,7 @@ def test_a_crop_box_over_the_top_half_is_accepted_as_drawn(chromium, sheaf, samp
             x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].mediabox)
             crop = [float(v) for v in pdf.pages[0].cropbox]
             assert abs(crop[1] - (y0 + bottom * (y1 - y0))) < 0.5, crop
-            assert abs(crop[3] - y1) < 0.5 and abs(crop[0] - x0) < 0.5, crop
+            assert abs(crop[3] - y1) < 0.5, crop
+            assert abs(crop[0] - x0) < 0.5 and abs(crop[2] - x1) < 0.5, crop
     finally:
         context.close()
