@@ -128,7 +128,11 @@ TOOLS: tuple[Tool, ...] = (
             Option("allow_print", _l("Allow printing"), "checkbox"),
             Option("allow_copy", _l("Allow copying text"), "checkbox"),
             Option("allow_modify", _l("Allow changes"), "checkbox"),
-            Option("current_password", _l("Current password, if it has one"), "password"),
+            Option(
+                "current_password",
+                _l("Its present password, only if it already has one"),
+                "password",
+            ),
         ),
     ),
     Tool(

@@ -342,7 +342,7 @@ DEFAULT_RUNS = {
     "remove": ([FOUR], {"#opt-pages": "2"}),
     "extract": ([FOUR], {"#opt-pages": "1-2"}),
     "compress": ([FOUR], {}),
-    "protect": ([FOUR], {"#opt-new_password": "s3cret"}),
+    "protect": ([FOUR], {"#opt-new_password": "s3cret", "#opt-new_password_again": "s3cret"}),
     "unlock": ([LOCKED], {"#opt-password": "openpassword"}),
     "metadata": ([FOUR], {"#opt-title": "New title"}),
     "strip-metadata": ([FOUR], {}),
@@ -388,5 +388,47 @@ def test_every_tool_gives_a_file_with_its_defaults(chromium, sheaf, samples, slu
             found = "".join(texts(data)) + json.dumps(_field_values(data), ensure_ascii=False)
             assert words in found, slug
         expect(page.locator("#form-error")).to_be_hidden()
+    finally:
+        context.close()
+
+
+PROTECT_WORDS = {
+    "en-US": ("not the same", "opens only with the new password", "cannot be recovered"),
+    "zh-CN": ("不一致", "只能用新密码打开", "无法找回"),
+}
+
+
+@pytest.mark.parametrize("locale", sorted(PROTECT_WORDS))
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_protect_asks_for_the_password_twice_and_says_what_it_did(
+    chromium, sheaf, samples, locale, size
+):
+    mismatch, done, warning = PROTECT_WORDS[locale]
+    context = chromium.new_context(
+        accept_downloads=True, locale=locale, viewport={"width": size[0], "height": size[1]}
+    )
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/protect", wait_until="load")
+        expect(page.locator("#help-new_password_again")).to_contain_text(warning)
+        page.set_input_files("#file-input", str(samples / FOUR))
+        page.fill("#opt-new_password", "s3cret")
+        page.fill("#opt-new_password_again", "s3crte")
+        page.click("#run-button")
+        expect(page.locator("#error-new_password_again")).to_contain_text(mismatch)
+        expect(page.locator("#result")).to_be_hidden()  # nothing was locked
+        page.check("#show-passwords")
+        expect(page.locator("#opt-new_password_again")).to_have_attribute("type", "text")
+        page.fill("#opt-new_password_again", "s3cret")
+        expect(page.locator("#error-new_password_again")).to_have_count(0)
+        data = _download(page, lambda: page.click("#run-button"))
+        with pytest.raises(pikepdf.PasswordError):
+            pikepdf.open(io.BytesIO(data))
+        pikepdf.open(io.BytesIO(data), password="s3cret").close()
+        expect(page.locator("#result")).to_contain_text(done)
+        expect(page.locator("#result")).not_to_contain_text("keeps its password")
+        expect(page.locator("#result")).not_to_contain_text("原来的密码")
     finally:
         context.close()
