@@ -108,10 +108,10 @@ TOOLS: tuple[Tool, ...] = (
                 _l("Compression"),
                 "select",
                 (
-                    ("lossless", _l("Lossless: every pixel kept")),
-                    ("low", _l("Low: images barely changed")),
-                    ("medium", _l("Medium: good for screens")),
-                    ("high", _l("High: smallest file")),
+                    ("lossless", _l("Lossless: every pixel kept, often only a little smaller")),
+                    ("low", _l("Light: pictures barely changed")),
+                    ("medium", _l("Balanced: pictures sharp on screens, much smaller")),
+                    ("high", _l("Smallest: pictures softer, smallest file")),
                 ),
             ),
         ),
@@ -151,7 +151,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("See and change title, author, subject and keywords."),
         "metadata",
         result="metadata",
-        action=_l("Save details"),
+        action=_l("Download with new details"),
         options=(
             Option("title", _l("Title")),
             Option("author", _l("Author")),

@@ -432,3 +432,26 @@ def test_protect_asks_for_the_password_twice_and_says_what_it_did(
         expect(page.locator("#result")).not_to_contain_text("原来的密码")
     finally:
         context.close()
+
+
+def test_words_say_what_happens_in_both_languages(chromium, sheaf):
+    """Compress starts at the balanced level, Chinese page help asks for “最后” (what the
+    ranges accept), and the details tool says it downloads a copy."""
+    for locale, balanced, last, details in (
+        ("en-US", "Balanced", "or last", "Download with new details"),
+        ("zh-CN", "均衡", "“最后”", "下载改好信息的副本"),
+    ):
+        context = chromium.new_context(locale=locale)
+        try:
+            page = context.new_page()
+            page.goto(sheaf.url)
+            page.wait_for_url(f"{sheaf.base}/")
+            page.goto(f"{sheaf.base}/tools/compress")
+            expect(page.locator("#opt-level option:checked")).to_contain_text(balanced)
+            page.goto(f"{sheaf.base}/tools/rotate")
+            expect(page.locator("#help-pages")).to_contain_text(last)
+            expect(page.locator("#help-pages")).not_to_contain_text("或 last")
+            page.goto(f"{sheaf.base}/tools/metadata")
+            expect(page.locator("#run-button")).to_have_text(details)
+        finally:
+            context.close()

@@ -28,7 +28,7 @@ from app.pdf.compress import LEVELS
             "level",
             "string",
             "lossless keeps every pixel; low, medium and high resample images more and more.",
-            default="lossless",
+            default="medium",  # people come to make a file smaller: the balanced level
             enum=tuple(LEVELS),
         ),
     ],
