@@ -455,3 +455,18 @@ def test_words_say_what_happens_in_both_languages(chromium, sheaf):
             expect(page.locator("#run-button")).to_have_text(details)
         finally:
             context.close()
+
+
+def test_counts_and_sizes_are_said_right(page, samples, tmp_path):
+    """A one-page file says “1 page”; a file Compress cannot shrink says so and comes back
+    as it was, instead of “reduced from 24 KB to 24 KB”."""
+    page.goto(page.url + "tools/compress", wait_until="load")
+    page.set_input_files("#file-input", str(samples / "001-trivial/minimal-document.pdf"))
+    expect(page.locator(".file-pages")).to_have_text("1 page")
+    once = tmp_path / "once.pdf"
+    once.write_bytes(_download(page, lambda: page.click("#run-button")))
+    page.reload(wait_until="load")
+    page.set_input_files("#file-input", str(once))
+    again = _download(page, lambda: page.click("#run-button"))
+    assert again == once.read_bytes()
+    expect(page.locator("#result")).to_contain_text("could not make this file smaller")
