@@ -55,14 +55,14 @@ TOOLS: tuple[Tool, ...] = (
         "organize",
         "organize",
         _l("Organise pages"),
-        _l("See every page; reorder, rotate and delete them."),
+        _l("See every page and drag them: reorder, turn and delete one by one."),
         "organize",
     ),
     Tool(
         "rotate",
         "rotate",
         _l("Rotate pages"),
-        _l("Turn pages the right way up."),
+        _l("Turn many pages at once by their numbers, without looking at each."),
         "rotate",
         options=(
             Option(
@@ -371,16 +371,15 @@ ADDING: tuple[Tool, ...] = (
 )
 TOOLS = TOOLS + ADDING + FINISHING
 
-#: The home page's sections, each tool in one of them.
+#: The home page's sections, by what a person comes to do; each tool in one of them.
 GROUPS: tuple[tuple[object, tuple[str, ...]], ...] = (
-    (_l("Pages and files"), ("merge", "split", "organize", "rotate", "remove", "extract", "crop")),
-    (
-        _l("Sign and edit"),
-        ("sign", "forms", "page-numbers", "watermark", "redact", "flatten", "metadata"),
-    ),
+    (_l("Combine and split"), ("merge", "split", "extract", "remove")),
+    (_l("Arrange pages"), ("organize", "rotate", "crop", "page-numbers")),
+    (_l("Sign and fill in"), ("sign", "forms", "flatten")),
+    (_l("Mark and black out"), ("watermark", "redact")),
     (_l("Convert"), ("images-to-pdf", "pdf-to-images")),
     (
-        _l("Compress, protect, repair"),
-        ("compress", "protect", "unlock", "strip-metadata", "repair"),
+        _l("Size, privacy and repair"),
+        ("compress", "protect", "unlock", "metadata", "strip-metadata", "repair"),
     ),
 )

@@ -470,3 +470,25 @@ def test_counts_and_sizes_are_said_right(page, samples, tmp_path):
     again = _download(page, lambda: page.click("#run-button"))
     assert again == once.read_bytes()
     expect(page.locator("#result")).to_contain_text("could not make this file smaller")
+
+
+@pytest.mark.parametrize(
+    "locale, arrange, rotate_says",
+    [("en-US", "Arrange pages", "at once"), ("zh-CN", "整理页面", "一次旋转")],
+)
+def test_home_groups_tools_by_what_people_want_to_do(chromium, sheaf, locale, arrange, rotate_says):
+    context = chromium.new_context(locale=locale, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        grid = page.locator(".tool-group", has_text=arrange).locator(
+            "xpath=following-sibling::ul[1]"
+        )
+        expect(grid.locator("[data-tool=rotate]")).to_contain_text(rotate_says)
+        expect(grid.locator("[data-tool=organize]")).to_be_visible()
+        # The two kinds of document details sit together.
+        details = page.locator("ul.tool-grid", has=page.locator("[data-tool=metadata]"))
+        expect(details.locator("[data-tool=strip-metadata]")).to_have_count(1)
+    finally:
+        context.close()
