@@ -260,6 +260,10 @@
     state.file = e.detail[0] || null;
     state.boxes = [];
     if (!state.file) { box.hidden = true; return; }
+    /* The page's place is kept from now on, before its picture arrives, so nothing
+     * below (the run button) moves under a pointer that is on its way to it. */
+    box.hidden = false;
+    if (!image.getAttribute("src")) { stage.classList.add("waiting"); }
     if (mode === "stamp") { stamp(); return; }
     var first = 1;
     if (mode === "place") {
@@ -282,5 +286,5 @@
       }).then(begin);
     }
   });
-  image.addEventListener("load", draw);
+  image.addEventListener("load", function () { stage.classList.remove("waiting"); draw(); });
 })();
