@@ -222,6 +222,7 @@ def test_the_run_button_stays_put_when_the_page_picture_arrives(chromium, sheaf,
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/crop", wait_until="load")
+
         def hold(route) -> None:
             if held and held[0] == "released":
                 route.continue_()
