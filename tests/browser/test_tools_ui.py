@@ -286,7 +286,7 @@ def test_chinese_interface_and_errors(chromium, sheaf, samples):
         p.goto(sheaf.url)
         p.wait_for_url(f"{sheaf.base}/")
         assert "合并 PDF" in p.locator("#tool-grid").inner_text()
-        assert "签名和编辑" in p.locator("#tool-grid").inner_text()
+        assert "签名与填写" in p.locator("#tool-grid").inner_text()
         open_tool(p, "删除页面")
         p.set_input_files("#file-input", str(samples / FOUR))
         p.fill("#opt-pages", "9")
@@ -474,7 +474,7 @@ def test_counts_and_sizes_are_said_right(page, samples, tmp_path):
 
 @pytest.mark.parametrize(
     "locale, arrange, rotate_says",
-    [("en-US", "Arrange pages", "at once"), ("zh-CN", "整理页面", "一次旋转")],
+    [("en-US", "Arrange pages", "at once"), ("zh-CN", "调整页面", "一次旋转")],
 )
 def test_home_groups_tools_by_what_people_want_to_do(chromium, sheaf, locale, arrange, rotate_says):
     context = chromium.new_context(locale=locale, viewport={"width": 390, "height": 844})
