@@ -492,3 +492,16 @@ def test_home_groups_tools_by_what_people_want_to_do(chromium, sheaf, locale, ar
         expect(details.locator("[data-tool=strip-metadata]")).to_have_count(1)
     finally:
         context.close()
+
+
+def test_the_brand_name_shows_on_phones(chromium, sheaf):
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        expect(page.locator(".brand span")).to_be_visible()
+        expect(page.locator(".brand span")).to_have_text("Sheaf")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
