@@ -505,3 +505,26 @@ def test_the_brand_name_shows_on_phones(chromium, sheaf):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
+
+
+SIZE_WORDS = {"en-US": "pictures for 4 pages", "zh-CN": "4 页图片约"}
+
+
+@pytest.mark.parametrize("locale", sorted(SIZE_WORDS))
+def test_pdf_to_images_says_roughly_how_big_the_result_will_be(chromium, sheaf, samples, locale):
+    context = chromium.new_context(accept_downloads=True, locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/pdf-to-images", wait_until="load")
+        page.set_input_files("#file-input", str(samples / FOUR))
+        page.fill("#opt-dpi", "300")
+        note = page.locator("#size-estimate")
+        expect(note).to_contain_text(SIZE_WORDS[locale])
+        said = re.search(r"([\d.]+) (KB|MB)", note.inner_text())
+        estimate = float(said.group(1)) * (1024 if said.group(2) == "KB" else 1024 * 1024)
+        data = _download(page, lambda: page.click("#run-button"))
+        assert 0.2 < len(data) / estimate < 5, (len(data), estimate)  # the right size, roughly
+    finally:
+        context.close()
