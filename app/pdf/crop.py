@@ -15,7 +15,10 @@ from app.pdf.core.document import Result, Source, chosen_pages, open_pdf
 from app.pdf.core.errors import N_, PdfError
 from app.pdf.core.job import Job
 
-MAX_MARGIN = 0.45
+#: A margin may cut away almost all of its side: a box drawn over the top tenth of the
+#: page is a bottom margin of 0.9. What matters is that something is left.
+MAX_MARGIN = 0.98
+MIN_KEPT = 0.02  # of the page's width and of its height, between opposite margins
 AUTO_DPI = 36  # enough to see where the ink is, cheap to render
 WHITE = 245  # brighter than this, in every channel, counts as paper
 EDGES = ("top", "right", "bottom", "left")
@@ -47,7 +50,14 @@ def crop(
     for edge in EDGES:
         value = margins.get(edge, 0.0)
         if not 0.0 <= value <= MAX_MARGIN:
-            raise PdfError("bad_option", option=edge, reason=N_("use a fraction from 0 to 0.45"))
+            raise PdfError("bad_option", option=edge, reason=N_("use a fraction from 0 to 0.98"))
+    for near, far in (("left", "right"), ("top", "bottom")):
+        if margins.get(near, 0.0) + margins.get(far, 0.0) > 1.0 - MIN_KEPT:
+            raise PdfError(
+                "bad_option",
+                option=far,
+                reason=N_("together with the opposite margin it leaves nothing of the page"),
+            )
     doc = open_pdf(source, job, decodes=auto)
     with doc.pdf:
         count = len(doc.pdf.pages)

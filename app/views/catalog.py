@@ -56,14 +56,14 @@ TOOLS: tuple[Tool, ...] = (
         "organize",
         "organize",
         _l("Organise pages"),
-        _l("See every page; reorder, rotate and delete them."),
+        _l("See every page and drag them: reorder, turn and delete one by one."),
         "organize",
     ),
     Tool(
         "rotate",
         "rotate",
         _l("Rotate pages"),
-        _l("Turn pages the right way up."),
+        _l("Turn many pages at once by their numbers, without looking at each."),
         "rotate",
         options=(
             Option(
@@ -131,7 +131,11 @@ TOOLS: tuple[Tool, ...] = (
             Option("allow_print", _l("Allow printing"), "checkbox"),
             Option("allow_copy", _l("Allow copying text"), "checkbox"),
             Option("allow_modify", _l("Allow changes"), "checkbox"),
-            Option("current_password", _l("Current password, if it has one"), "password"),
+            Option(
+                "current_password",
+                _l("Its present password, only if it already has one"),
+                "password",
+            ),
         ),
     ),
     Tool(
@@ -150,7 +154,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("See and change title, author, subject and keywords."),
         "metadata",
         result="metadata",
-        action=_l("Save details"),
+        action=_l("Download with new details"),
         options=(
             Option("title", _l("Title")),
             Option("author", _l("Author")),
@@ -370,16 +374,15 @@ ADDING: tuple[Tool, ...] = (
 )
 TOOLS = TOOLS + ADDING + FINISHING
 
-#: The home page's sections, each tool in one of them.
+#: The home page's sections, by what a person comes to do; each tool in one of them.
 GROUPS: tuple[tuple[object, tuple[str, ...]], ...] = (
-    (_l("Pages and files"), ("merge", "split", "organize", "rotate", "remove", "extract", "crop")),
-    (
-        _l("Sign and edit"),
-        ("sign", "forms", "page-numbers", "watermark", "redact", "flatten", "metadata"),
-    ),
+    (_l("Combine and split"), ("merge", "split", "extract", "remove")),
+    (_l("Arrange pages"), ("organize", "rotate", "crop", "page-numbers")),
+    (_l("Sign and fill in"), ("sign", "forms", "flatten")),
+    (_l("Mark and black out"), ("watermark", "redact")),
     (_l("Convert"), ("images-to-pdf", "pdf-to-images")),
     (
-        _l("Compress, protect, repair"),
-        ("compress", "protect", "unlock", "strip-metadata", "repair"),
+        _l("Size, privacy and repair"),
+        ("compress", "protect", "unlock", "metadata", "strip-metadata", "repair"),
     ),
 )

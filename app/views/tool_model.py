@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.api.declare import IMAGES
+
 PDF_ACCEPT = ".pdf,application/pdf"
-IMAGE_ACCEPT = ".jpg,.jpeg,.png,.tif,.tiff,.webp,image/jpeg,image/png,image/tiff,image/webp"
+#: File-name endings of the image types the API declares (app/api/declare.py IMAGES):
+#: a type added there without its endings here fails at import, not in a person's chooser.
+_ENDINGS = {
+    "image/jpeg": ".jpg,.jpeg",
+    "image/png": ".png",
+    "image/tiff": ".tif,.tiff",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+}
+IMAGE_ACCEPT = ",".join([_ENDINGS[kind] for kind in IMAGES] + list(IMAGES))
 
 
 @dataclass(frozen=True)

@@ -63,8 +63,18 @@ def test_auto_crop_trims_white_margins(api, pdf_file, samples):
 
 
 def test_crop_margins_are_bounded(api, pdf_file):
-    r = api("crop", [pdf_file(FOUR)], {"left": "0.6"}, lang="zh-CN")
-    assert "0.45" in error_of(r, 400, "bad_field")
+    r = api("crop", [pdf_file(FOUR)], {"left": "0.99"}, lang="zh-CN")
+    assert "0.98" in error_of(r, 400, "bad_field")
+    r = api("crop", [pdf_file(FOUR)], {"top": "0.5", "bottom": "0.49"}, lang="zh-CN")
+    assert "页面就什么都不剩了" in error_of(r, 400, "bad_option")
+
+
+def test_crop_keeps_the_top_half_when_asked(api, pdf_file, samples):
+    """A bottom margin of a half is what drawing over the top half of a page means."""
+    out = open_result(api("crop", [pdf_file(FOUR)], {"bottom": "0.5"}))
+    with pikepdf.open(samples / FOUR) as original:
+        x0, y0, x1, y1 = (float(v) for v in original.pages[0].mediabox)
+    assert _box(out.pages[0]) == [round(v, 2) for v in (x0, y0 + (y1 - y0) / 2, x1, y1)]
 
 
 def test_flatten_burns_fields_and_annotations_into_the_pages(api, pdf_file, samples):

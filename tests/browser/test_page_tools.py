@@ -180,3 +180,66 @@ def test_a_form_is_filled_as_a_real_form(chromium, sheaf, samples):
         assert str(values["female"]) == "/2" and str(values["First Name"]) == "Alice"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_a_crop_box_over_the_top_half_is_accepted_as_drawn(chromium, sheaf, samples, locale, size):
+    """Drawing over the top half means a bottom margin of a half: Crop takes it as drawn."""
+    context = chromium.new_context(
+        accept_downloads=True, locale=locale, viewport={"width": size[0], "height": size[1]}
+    )
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/crop", wait_until="load")
+        page.set_input_files("#file-input", str(samples / FOUR))
+        expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
+        _drag(page, (0.0, 0.0), (1.0, 0.5))
+        bottom = float(page.input_value("#opt-bottom"))
+        assert abs(bottom - 0.5) < 0.02, bottom
+        data = _download(page)
+        expect(page.locator(".field-error")).to_have_count(0)
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            x0, y0, x1, y1 = (float(v) for v in pdf.pages[0].mediabox)
+            crop = [float(v) for v in pdf.pages[0].cropbox]
+            assert abs(crop[1] - (y0 + bottom * (y1 - y0))) < 0.5, crop
+            assert abs(crop[3] - y1) < 0.5, crop
+            assert abs(crop[0] - x0) < 0.5 and abs(crop[2] - x1) < 0.5, crop
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_the_run_button_stays_put_when_the_page_picture_arrives(chromium, sheaf, samples, size):
+    """The preview answer is held back until the button has been measured: its place is
+    kept while it is on its way, so the button does not move when it lands."""
+    context = chromium.new_context(viewport={"width": size[0], "height": size[1]})
+    held = []
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/crop", wait_until="load")
+
+        def hold(route) -> None:
+            if held and held[0] == "released":
+                route.continue_()
+            else:
+                held.append(route)
+
+        page.route("**/api/v1/preview", hold)
+        page.set_input_files("#file-input", str(samples / FOUR))
+        expect(page.locator("#page-box")).to_be_visible()
+        page.wait_for_function("document.querySelector('#page-stage.waiting') !== null")
+        before = page.locator("#run-button").bounding_box()["y"]
+        waiting, held[:] = list(held), ["released"]
+        for route in waiting:
+            route.continue_()
+        expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
+        expect(page.locator("#page-stage")).not_to_have_class(re.compile("waiting"))
+        after = page.locator("#run-button").bounding_box()["y"]
+        assert abs(after - before) < 8, (before, after)
+    finally:
+        context.close()

@@ -286,7 +286,7 @@ def test_chinese_interface_and_errors(chromium, sheaf, samples):
         p.goto(sheaf.url)
         p.wait_for_url(f"{sheaf.base}/")
         assert "合并 PDF" in p.locator("#tool-grid").inner_text()
-        assert "签名和编辑" in p.locator("#tool-grid").inner_text()
+        assert "签名与填写" in p.locator("#tool-grid").inner_text()
         open_tool(p, "删除页面")
         p.set_input_files("#file-input", str(samples / FOUR))
         p.fill("#opt-pages", "9")
@@ -342,7 +342,7 @@ DEFAULT_RUNS = {
     "remove": ([FOUR], {"#opt-pages": "2"}),
     "extract": ([FOUR], {"#opt-pages": "1-2"}),
     "compress": ([FOUR], {}),
-    "protect": ([FOUR], {"#opt-new_password": "s3cret"}),
+    "protect": ([FOUR], {"#opt-new_password": "s3cret", "#opt-new_password_again": "s3cret"}),
     "unlock": ([LOCKED], {"#opt-password": "openpassword"}),
     "metadata": ([FOUR], {"#opt-title": "New title"}),
     "strip-metadata": ([FOUR], {}),
@@ -404,3 +404,141 @@ def test_compress_offers_described_levels_and_says_what_it_did(page, samples):
     page.set_input_files("#file-input", str(samples / "003-pdflatex-image/pdflatex-image.pdf"))
     _download(page, lambda: page.click("#run-button"))
     expect(page.locator("#result")).to_contain_text(re.compile(r"KB → .* KB, \d+% smaller"))
+
+
+PROTECT_WORDS = {
+    "en-US": ("not the same", "opens only with the new password", "cannot be recovered"),
+    "zh-CN": ("不一致", "只能用新密码打开", "无法找回"),
+}
+
+
+@pytest.mark.parametrize("locale", sorted(PROTECT_WORDS))
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_protect_asks_for_the_password_twice_and_says_what_it_did(
+    chromium, sheaf, samples, locale, size
+):
+    mismatch, done, warning = PROTECT_WORDS[locale]
+    context = chromium.new_context(
+        accept_downloads=True, locale=locale, viewport={"width": size[0], "height": size[1]}
+    )
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/protect", wait_until="load")
+        expect(page.locator("#help-new_password_again")).to_contain_text(warning)
+        page.set_input_files("#file-input", str(samples / FOUR))
+        page.fill("#opt-new_password", "s3cret")
+        page.fill("#opt-new_password_again", "s3crte")
+        page.click("#run-button")
+        expect(page.locator("#error-new_password_again")).to_contain_text(mismatch)
+        expect(page.locator("#result")).to_be_hidden()  # nothing was locked
+        page.check("#show-passwords")
+        expect(page.locator("#opt-new_password_again")).to_have_attribute("type", "text")
+        page.fill("#opt-new_password_again", "s3cret")
+        expect(page.locator("#error-new_password_again")).to_have_count(0)
+        data = _download(page, lambda: page.click("#run-button"))
+        with pytest.raises(pikepdf.PasswordError):
+            pikepdf.open(io.BytesIO(data))
+        pikepdf.open(io.BytesIO(data), password="s3cret").close()
+        expect(page.locator("#result")).to_contain_text(done)
+        expect(page.locator("#result")).not_to_contain_text("keeps its password")
+        expect(page.locator("#result")).not_to_contain_text("原来的密码")
+    finally:
+        context.close()
+
+
+def test_words_say_what_happens_in_both_languages(chromium, sheaf):
+    """Compress starts at the balanced level, Chinese page help asks for “最后” (what the
+    ranges accept), and the details tool says it downloads a copy."""
+    for locale, balanced, last, details in (
+        ("en-US", "Balanced", "or last", "Download with new details"),
+        ("zh-CN", "均衡", "“最后”", "下载改好信息的副本"),
+    ):
+        context = chromium.new_context(locale=locale)
+        try:
+            page = context.new_page()
+            page.goto(sheaf.url)
+            page.wait_for_url(f"{sheaf.base}/")
+            page.goto(f"{sheaf.base}/tools/compress")
+            expect(page.locator("#opt-level option:checked")).to_contain_text(balanced)
+            page.goto(f"{sheaf.base}/tools/rotate")
+            expect(page.locator("#help-pages")).to_contain_text(last)
+            expect(page.locator("#help-pages")).not_to_contain_text("或 last")
+            page.goto(f"{sheaf.base}/tools/metadata")
+            expect(page.locator("#run-button")).to_have_text(details)
+        finally:
+            context.close()
+
+
+def test_counts_and_sizes_are_said_right(page, samples, tmp_path):
+    """A one-page file says “1 page”; a file Compress cannot shrink says so and comes back
+    as it was, instead of “reduced from 24 KB to 24 KB”."""
+    page.goto(page.url + "tools/compress", wait_until="load")
+    page.set_input_files("#file-input", str(samples / "001-trivial/minimal-document.pdf"))
+    expect(page.locator(".file-pages")).to_have_text("1 page")
+    once = tmp_path / "once.pdf"
+    once.write_bytes(_download(page, lambda: page.click("#run-button")))
+    page.reload(wait_until="load")
+    page.set_input_files("#file-input", str(once))
+    again = _download(page, lambda: page.click("#run-button"))
+    assert again == once.read_bytes()
+    expect(page.locator("#result")).to_contain_text("could not make this file smaller")
+
+
+@pytest.mark.parametrize(
+    "locale, arrange, rotate_says",
+    [("en-US", "Arrange pages", "at once"), ("zh-CN", "调整页面", "一次旋转")],
+)
+def test_home_groups_tools_by_what_people_want_to_do(chromium, sheaf, locale, arrange, rotate_says):
+    context = chromium.new_context(locale=locale, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        grid = page.locator(".tool-group", has_text=arrange).locator(
+            "xpath=following-sibling::ul[1]"
+        )
+        expect(grid.locator("[data-tool=rotate]")).to_contain_text(rotate_says)
+        expect(grid.locator("[data-tool=organize]")).to_be_visible()
+        # The two kinds of document details sit together.
+        details = page.locator("ul.tool-grid", has=page.locator("[data-tool=metadata]"))
+        expect(details.locator("[data-tool=strip-metadata]")).to_have_count(1)
+    finally:
+        context.close()
+
+
+def test_the_brand_name_shows_on_phones(chromium, sheaf):
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        expect(page.locator(".brand span")).to_be_visible()
+        expect(page.locator(".brand span")).to_have_text("Sheaf")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
+
+
+SIZE_WORDS = {"en-US": "pictures for 4 pages", "zh-CN": "4 页图片约"}
+
+
+@pytest.mark.parametrize("locale", sorted(SIZE_WORDS))
+def test_pdf_to_images_says_roughly_how_big_the_result_will_be(chromium, sheaf, samples, locale):
+    context = chromium.new_context(accept_downloads=True, locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/pdf-to-images", wait_until="load")
+        page.set_input_files("#file-input", str(samples / FOUR))
+        page.fill("#opt-dpi", "300")
+        note = page.locator("#size-estimate")
+        expect(note).to_contain_text(SIZE_WORDS[locale])
+        said = re.search(r"([\d.]+) (KB|MB)", note.inner_text())
+        estimate = float(said.group(1)) * (1024 if said.group(2) == "KB" else 1024 * 1024)
+        data = _download(page, lambda: page.click("#run-button"))
+        assert 0.2 < len(data) / estimate < 5, (len(data), estimate)  # the right size, roughly
+    finally:
+        context.close()

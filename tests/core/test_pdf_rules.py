@@ -177,3 +177,11 @@ def test_every_tool_is_in_exactly_one_home_page_section(client):
     assert sorted(placed) == sorted(tool.slug for tool in TOOLS)
     body = client.get("/").get_data(as_text=True)
     assert body.count('class="tool-grid"') == len(GROUPS)
+
+
+def test_the_images_chooser_offers_every_image_type_the_api_takes(client):
+    from app.api.declare import IMAGES
+
+    body = client.get("/tools/images-to-pdf").get_data(as_text=True)
+    accept = body.split('id="file-input"', 1)[1].split('accept="', 1)[1].split('"', 1)[0]
+    assert set(IMAGES) <= set(accept.split(",")) and ".gif" in accept.split(",")

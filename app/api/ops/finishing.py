@@ -27,7 +27,8 @@ def _margin(edge: str) -> Field:
     return Field(
         edge,
         "number",
-        f"Fraction of the page to cut away at the {edge}, as the page is shown (0 to 0.45).",
+        f"Fraction of the page to cut away at the {edge}, as the page is shown"
+        " (0 to 0.98; opposite margins leave at least 0.02 of the page).",
         default=0.0,
         minimum=0.0,
         maximum=MAX_MARGIN,

@@ -106,10 +106,12 @@
       var c = state.boxes[0];
       field("mode").value = "margins";
       field("mode").dispatchEvent(new Event("change"));
-      field("left").value = String(round(c.x));
-      field("top").value = String(round(c.y));
-      field("right").value = String(round(clamp(1 - c.x - c.width, 0, 1)));
-      field("bottom").value = String(round(clamp(1 - c.y - c.height, 0, 1)));
+      /* Rounded down: the margins never add up to more than what was drawn leaves. */
+      var down = function (v) { return String(Math.floor(clamp(v, 0, 1) * 1000) / 1000); };
+      field("left").value = down(c.x);
+      field("top").value = down(c.y);
+      field("right").value = down(1 - c.x - c.width);
+      field("bottom").value = down(1 - c.y - c.height);
       field("pages").value = field("pages").value || "";
     }
   };
@@ -176,6 +178,13 @@
     var b = drag.box;
     if (drag.draw && (b.width < 0.005 || b.height < 0.005)) {
       state.boxes.splice(state.boxes.indexOf(b), 1); // a click, not a box
+    } else if (drag.draw && mode === "box") {
+      /* Crop keeps at least 2% of the page each way (app/pdf/crop.py MIN_KEPT): a box
+       * drawn thinner grows to that, so whatever is drawn is what the server accepts. */
+      b.width = Math.max(b.width, 0.02);
+      b.height = Math.max(b.height, 0.02);
+      b.x = clamp(b.x, 0, 1 - b.width);
+      b.y = clamp(b.y, 0, 1 - b.height);
     }
     drag = null;
     toFields();
@@ -251,6 +260,10 @@
     state.file = e.detail[0] || null;
     state.boxes = [];
     if (!state.file) { box.hidden = true; return; }
+    /* The page's place is kept from now on, before its picture arrives, so nothing
+     * below (the run button) moves under a pointer that is on its way to it. */
+    box.hidden = false;
+    if (!image.getAttribute("src")) { stage.classList.add("waiting"); }
     if (mode === "stamp") { stamp(); return; }
     var first = 1;
     if (mode === "place") {
@@ -273,5 +286,5 @@
       }).then(begin);
     }
   });
-  image.addEventListener("load", draw);
+  image.addEventListener("load", function () { stage.classList.remove("waiting"); draw(); });
 })();

@@ -66,7 +66,7 @@
       preview(file, function (shown) {
         thumb.src = shown.image;
         thumb.hidden = false;
-        if (shown.pages) { count.textContent = msg("pages").replace("{n}", String(shown.pages)); }
+        if (shown.pages) { count.textContent = msg(shown.pages === 1 ? "onepage" : "pages").replace("{n}", String(shown.pages)); }
       });
       var addButton = function (label, cls, handler) {
         var b = document.createElement("button");
@@ -184,7 +184,7 @@
       var before = xhr.getResponseHeader("X-Sheaf-Size-Before");
       var after = xhr.getResponseHeader("X-Sheaf-Size-After");
       var summary = xhr.getResponseHeader("X-Sheaf-Summary"); /* compress, in words */
-      var note = summary ? decodeURIComponent(summary) : before && after ? msg("saved")
+      var note = summary ? decodeURIComponent(summary) : before && after ? msg(+after < +before ? "saved" : "notsmaller")
         .replace("{before}", window.Sheaf.humanSize(+before))
         .replace("{after}", window.Sheaf.humanSize(+after)) : "";
       var repaired = xhr.getResponseHeader("X-Sheaf-Repaired");
