@@ -14,7 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from support import free_port as free_port  # noqa: E402 - the tests' helper, one for both
+from helpers.support import free_port as free_port  # noqa: E402 - the tests' helper, one for both
 
 
 def first_200(url: str, proc: subprocess.Popen, deadline: float = 60.0) -> float:

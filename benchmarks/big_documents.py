@@ -41,7 +41,7 @@ from stamps import make_stamp
 sys.path.insert(0, str(REPO / "tests"))
 import itertools
 
-from support import Sheaf, samples_dir
+from helpers.support import Sheaf, samples_dir
 
 CACHE = Path.home() / ".cache" / "sheaf-bench" / "big-documents"
 MB = 2**20

@@ -1,7 +1,7 @@
 """Compress against Ghostscript and qpdf, measured in the same run on the same files.
 
 Files: the shared samples (all Sheaf can read) plus generated real-looking documents
-(``tests/compress_inputs.py``): a scan of photos, slides with photos, text in a fully
+(``tests/helpers/compress_inputs.py``): a scan of photos, slides with photos, text in a fully
 embedded font, CJK text in a fully embedded CJK font. For each Sheaf level and each
 reference it prints: median output/input size, mean SSIM of the first page rendered
 at 72 dpi in grey (pypdfium2, a small SSIM in numpy), files whose pdftotext word count
@@ -34,12 +34,12 @@ from _common import REPO
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 import compress_inputs as inputs
+from helpers.support import samples_dir
 
 from app.pdf.compress import compress
 from app.pdf.core.document import Source
 from app.pdf.core.errors import PdfError
 from app.pdf.core.job import Job
-from support import samples_dir
 
 LEVELS = ("lossless", "print", "balanced", "small")
 PASSWORDS = {"005-libreoffice-writer-password": "openpassword"}

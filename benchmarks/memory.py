@@ -33,8 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import REPO, first_200
-
-from support import Sheaf
+from helpers.support import Sheaf
 
 MB = 1024 * 1024
 SAMPLES = REPO.parent / "shared" / "pdf-samples"

@@ -26,9 +26,8 @@ from _common import REPO, median
 from PIL import Image
 
 sys.path.insert(0, str(REPO / "tests"))
-from hostile_inputs import flate_bomb, huge_page
-
-from support import Sheaf, samples_dir
+from helpers.hostile_inputs import flate_bomb, huge_page
+from helpers.support import Sheaf, samples_dir
 
 SOURCE = "009-pdflatex-geotopo/GeoTopo-komprimiert.pdf"
 MB = 2**20

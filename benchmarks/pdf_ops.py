@@ -31,7 +31,7 @@ import requests
 from _common import REPO, median
 
 sys.path.insert(0, str(REPO / "tests"))
-from support import Sheaf, samples_dir
+from helpers.support import Sheaf, samples_dir
 
 SOURCE = "009-pdflatex-geotopo/GeoTopo-komprimiert.pdf"
 

@@ -21,8 +21,7 @@ import time
 
 import requests
 from _common import first_200
-
-from support import Sheaf, sign_in, status_from
+from helpers.support import Sheaf, sign_in, status_from
 
 PASSWORD = "a long and unusual pass phrase"
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]

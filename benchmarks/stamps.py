@@ -19,7 +19,7 @@ import requests
 from _common import REPO, median
 
 sys.path.insert(0, str(REPO / "tests"))
-from support import Sheaf
+from helpers.support import Sheaf
 
 
 def make_stamp(path: Path) -> None:

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from support import Sheaf, samples_dir
+from helpers.support import Sheaf, samples_dir
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    import system
+    from helpers import system
 
     problem = system.ensure()
     if problem:
@@ -26,7 +25,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import json
     import os
 
-    from binaries import build
+    from helpers.binaries import build
 
     given = os.environ.get("SHEAF_BINARY")
     if given:

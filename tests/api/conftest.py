@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from support import Sheaf
+from helpers.support import Sheaf
 
 
 @pytest.fixture(scope="module")

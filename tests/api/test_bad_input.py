@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from pdfcheck import error_of as _err
-from pdfcheck import png_header_only as _png_header_only
-
-from support import Sheaf, scratch_entries, wait_until
+from helpers.pdfcheck import error_of as _err
+from helpers.pdfcheck import png_header_only as _png_header_only
+from helpers.support import Sheaf, scratch_entries, wait_until
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 LOCKED = "005-libreoffice-writer-password/libreoffice-writer-password.pdf"

@@ -1,6 +1,6 @@
 """Compress makes real-looking documents smaller without breaking them (issue 18).
 
-Inputs are built in ``tests/compress_inputs.py``: fully embedded fonts (Latin and
+Inputs are built in ``tests/helpers/compress_inputs.py``: fully embedded fonts (Latin and
 CJK), photos, many pictures. Renders are compared with pdfium, text with pdftotext.
 """
 
@@ -17,11 +17,18 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 import requests
-from compress_inputs import CJK, LATIN, cjk_text, find_font, full_font_text, many_images, photo_scan
-from pdfcheck import error_of, open_result
+from helpers.compress_inputs import (
+    CJK,
+    LATIN,
+    cjk_text,
+    find_font,
+    full_font_text,
+    many_images,
+    photo_scan,
+)
+from helpers.pdfcheck import error_of, open_result
+from helpers.support import Sheaf
 from PIL import ImageChops, ImageStat
-
-from support import Sheaf
 
 UNREADABLE = "017-unreadable-meta-data/unreadablemetadata.pdf"
 

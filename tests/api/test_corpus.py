@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile_inputs import damaged_variants
+from helpers.hostile_inputs import damaged_variants
 
 from app import create_app
 from app.api.declare import operations

@@ -1,6 +1,6 @@
 """Damaged kinds that gave 500s or an endless loop on real-world files (issue 17).
 
-Each is built in ``tests/hostile_inputs.py``; each must get a bounded answer: the
+Each is built in ``tests/helpers/hostile_inputs.py``; each must get a bounded answer: the
 work done where it can be, a clear 4xx in the person's language where not.
 """
 
@@ -14,15 +14,14 @@ from pathlib import Path
 import pikepdf
 import pytest
 import requests
-from hostile_inputs import (
+from helpers.hostile_inputs import (
     image_with_data_after_its_end,
     odd_document_info,
     stalling_lzw,
     wrong_page_count,
 )
-from pdfcheck import error_of, open_result
-
-from support import Sheaf
+from helpers.pdfcheck import error_of, open_result
+from helpers.support import Sheaf
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 

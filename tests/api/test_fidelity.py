@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pikepdf
 import pypdf
 import pytest
-from pdfcheck import open_result
+from helpers.pdfcheck import open_result
 
 LOCKED = "005-libreoffice-writer-password/libreoffice-writer-password.pdf"
 UNREADABLE = "017-unreadable-meta-data/unreadablemetadata.pdf"
@@ -191,7 +191,7 @@ def _compare(case: Case, before_data: bytes, after_data: bytes, kept: list[int])
 
 def pytest_generate_tests(metafunc):
     if "fidelity_case" in metafunc.fixturenames:
-        from support import samples_dir
+        from helpers.support import samples_dir
 
         params = [
             pytest.param(case, path, pages, id=f"{case.op}-{n}-{path.split('/')[0]}")

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pikepdf
 import pypdfium2 as pdfium
-from pdfcheck import error_of, open_result, qpdf_ok
+from helpers.pdfcheck import error_of, open_result, qpdf_ok
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 ROTATED = "015-arabic/habibi-rotated.pdf"

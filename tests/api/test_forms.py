@@ -6,7 +6,7 @@ import io
 import json
 
 import pikepdf
-from pdfcheck import add_note, error_of, open_result, qpdf_ok, texts
+from helpers.pdfcheck import add_note, error_of, open_result, qpdf_ok, texts
 
 LATEX_FORM = "010-pdflatex-forms/pdflatex-forms.pdf"
 LIBRE_FORM = "012-libreoffice-form/libreoffice-form.pdf"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from support import Sheaf
+from helpers.support import Sheaf
 
 
 def test_api_survives_schemathesis(tmp_path):

@@ -13,13 +13,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 import requests
-from hostile_inputs import flate_bomb, huge_page
-from pdfcheck import error_of as _err
-from pdfcheck import open_result
-from pdfcheck import png_header_only as _png_header_only
+from helpers.hostile_inputs import flate_bomb, huge_page
+from helpers.pdfcheck import error_of as _err
+from helpers.pdfcheck import open_result
+from helpers.pdfcheck import png_header_only as _png_header_only
+from helpers.support import Sheaf
 from PIL import Image
-
-from support import Sheaf
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 

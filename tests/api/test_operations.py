@@ -7,7 +7,7 @@ import io
 import zipfile
 
 import pikepdf
-from pdfcheck import open_result, page_texts, qpdf_ok
+from helpers.pdfcheck import open_result, page_texts, qpdf_ok
 from PIL import Image
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"

@@ -15,9 +15,9 @@ from urllib.parse import unquote
 import pikepdf
 import pypdfium2 as pdfium
 import requests
-from pdfcheck import add_note, error_of, open_result, qpdf_ok, texts
-from redaction_docs import BLUE, GREEN, RED, Doc, colour_pixels, rgb
-from redaction_places import PLACES, build
+from helpers.pdfcheck import add_note, error_of, open_result, qpdf_ok, texts
+from helpers.redaction_docs import BLUE, GREEN, RED, Doc, colour_pixels, rgb
+from helpers.redaction_places import PLACES, build
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 OUTLINE = "006-pdflatex-outline/pdflatex-outline.pdf"
@@ -271,7 +271,7 @@ def test_the_openapi_document_describes_matches_and_the_hidden_option(api, deskt
 def test_redaction_stops_between_pages_when_the_client_goes_away(tmp_path):
     import socket
 
-    from support import Sheaf, wait_until
+    from helpers.support import Sheaf, wait_until
 
     temp = tmp_path / "tmp"
     temp.mkdir()

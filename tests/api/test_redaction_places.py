@@ -17,8 +17,8 @@ from urllib.parse import unquote
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from pdfcheck import texts
-from redaction_docs import (
+from helpers.pdfcheck import texts
+from helpers.redaction_docs import (
     BLUE,
     GREEN,
     RED,
@@ -30,7 +30,7 @@ from redaction_docs import (
     qdf,
     rgb,
 )
-from redaction_places import PLACES, Place, build
+from helpers.redaction_places import PLACES, Place, build
 
 CASES = [
     pytest.param(place, secret, id=f"{place.name}-{'latin' if secret.isascii() else 'chinese'}")

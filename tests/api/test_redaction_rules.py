@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pikepdf
 import pytest
-from pdfcheck import error_of, open_result, texts
-from redaction_docs import Doc
-from redaction_places import PLACES, build
+from helpers.pdfcheck import error_of, open_result, texts
+from helpers.redaction_docs import Doc
+from helpers.redaction_places import PLACES, build
 
 
 def _post(api, data: bytes, form: dict):

@@ -8,7 +8,7 @@ import re
 
 import pikepdf
 import pypdfium2 as pdfium
-from pdfcheck import error_of, open_result, qpdf_ok, texts
+from helpers.pdfcheck import error_of, open_result, qpdf_ok, texts
 from PIL import Image
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"

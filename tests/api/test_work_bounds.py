@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from hostile_inputs import blank_pages
-from pdfcheck import error_of
-
-from support import Sheaf, wait_until
+from helpers.hostile_inputs import blank_pages
+from helpers.pdfcheck import error_of
+from helpers.support import Sheaf, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 GEO = "009-pdflatex-geotopo/GeoTopo-komprimiert.pdf"

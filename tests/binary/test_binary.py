@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from binaries import build
-
-from support import REPO, Sheaf, base_env, wait_until
+from helpers.binaries import build
+from helpers.support import REPO, Sheaf, base_env, wait_until
 
 pytestmark = [
     pytest.mark.binary,

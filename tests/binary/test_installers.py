@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from support import REPO
+from helpers.support import REPO
 
 sys.path.insert(0, str(REPO / "build_scripts"))
 from macos import info_plist

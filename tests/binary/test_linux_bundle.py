@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from binaries import build_script
+from helpers.binaries import build_script
 
 pytestmark = [
     pytest.mark.binary,

@@ -21,9 +21,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from binaries import build_script
-
-from support import Sheaf, base_env, browser_env, wait_until
+from helpers.binaries import build_script
+from helpers.support import Sheaf, base_env, browser_env, wait_until
 
 pytestmark = [
     pytest.mark.binary,

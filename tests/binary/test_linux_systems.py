@@ -17,9 +17,8 @@ import warnings
 from pathlib import Path
 
 import pytest
-from binaries import build_script, exercise
-
-from support import Sheaf
+from helpers.binaries import build_script, exercise
+from helpers.support import Sheaf
 
 pytestmark = [
     pytest.mark.binary,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from support import Sheaf
+from helpers.support import Sheaf
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import system
+from helpers import system
+from helpers.support import Sheaf
 from playwright.sync_api import expect
-
-from support import Sheaf
 
 pytestmark = pytest.mark.browser
 

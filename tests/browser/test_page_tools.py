@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from pdfcheck import texts
+from helpers.pdfcheck import texts
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser

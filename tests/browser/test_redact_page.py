@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers.redaction_docs import Doc
 from playwright.sync_api import expect
-from redaction_docs import Doc
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pdfcheck import page_texts, texts
+from helpers.pdfcheck import page_texts, texts
+from helpers.support import Sheaf
 from playwright.sync_api import expect
-
-from support import Sheaf
 
 pytestmark = pytest.mark.browser
 

@@ -10,9 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from helpers.support import REPO
 from packaging.markers import Marker
-
-from support import REPO
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from support import REPO
+from helpers.support import REPO
 
 JENKINSFILE = REPO / "Jenkinsfile"
 
@@ -289,7 +288,7 @@ def test_kubernetes_manifests_validate(tmp_path: Path):
 
 
 def test_deployment_is_locked_down_and_probed():
-    from project_version import version
+    from helpers.project_version import version
 
     deployment = next(d for d in _manifests() if d["kind"] == "Deployment")
     pod = deployment["spec"]["template"]["spec"]
@@ -319,7 +318,7 @@ def test_deployment_is_locked_down_and_probed():
 
 
 def test_compose_example():
-    from project_version import version
+    from helpers.project_version import version
 
     compose = yaml.safe_load((REPO / "deploy" / "docker-compose.yml").read_text())
     service = compose["services"]["sheaf"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import requests
-
-from support import Sheaf
+from helpers.support import Sheaf
 
 
 def test_url_line_carries_a_fresh_token(desktop: Sheaf, tmp_path):

@@ -7,8 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from support import Sheaf, browser_env, wait_until
+from helpers.support import Sheaf, browser_env, wait_until
 
 pytestmark = pytest.mark.browser
 

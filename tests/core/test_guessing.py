@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from helpers.support import LAUNCHER, Clock, Sheaf, base_env, on_both_workers, sign_in, status_from
 
 from app import shared
 from app.runtime.passwords import new_password, weakness
 from app.security.throttle import Throttle, address_key
-from support import LAUNCHER, Clock, Sheaf, base_env, on_both_workers, sign_in, status_from
 
 PASSWORD = "a long and unusual pass phrase"
 WRONG = {"Authorization": "Bearer guess"}

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 import requests
-
-from support import LAUNCHER, REPO, Sheaf, base_env, browser_env, wait_until
+from helpers.support import LAUNCHER, REPO, Sheaf, base_env, browser_env, wait_until
 
 
 def _record(data_root: Path) -> dict:

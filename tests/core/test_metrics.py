@@ -8,8 +8,7 @@ import re
 
 import pikepdf
 import requests
-
-from support import Sheaf, free_port, wait_until
+from helpers.support import Sheaf, free_port, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 

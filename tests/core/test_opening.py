@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 import requests
+from helpers.support import LAUNCHER, Sheaf, base_env, browser_env, wait_until
 from playwright.sync_api import expect
 
 from app.runtime.browser import sandbox_readable
 from app.runtime.instance import read_record
 from app.security.tickets import Tickets
-from support import LAUNCHER, Sheaf, base_env, browser_env, wait_until
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 OUTLINE = "006-pdflatex-outline/pdflatex-outline.pdf"

@@ -6,10 +6,10 @@ import io
 
 import pytest
 import requests
+from helpers.support import Sheaf
 
 from app import create_app
 from app.settings import Limits, Settings
-from support import Sheaf
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers.support import Clock
 
 from app.desktop.presence import Presence
 from app.runtime.cli import UsageError, parse
-from support import Clock
 
 
 def test_presence_counts_pages_and_expires_silent_ones():

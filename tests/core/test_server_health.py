@@ -9,9 +9,8 @@ import socket
 import threading
 
 import requests
-from hostile_inputs import blank_pages
-
-from support import Sheaf, free_port, wait_until
+from helpers.hostile_inputs import blank_pages
+from helpers.support import Sheaf, free_port, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 

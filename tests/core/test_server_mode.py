@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from support import Sheaf, wait_until
+from helpers.support import Sheaf, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 
@@ -129,7 +128,7 @@ def test_busy_port_is_a_clear_error_in_server_mode(open_server: Sheaf):
     import subprocess
     import sys
 
-    from support import LAUNCHER, base_env
+    from helpers.support import LAUNCHER, base_env
 
     r = subprocess.run(
         [

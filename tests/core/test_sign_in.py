@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from helpers.support import Clock, Sheaf, on_both_workers, wait_until
 
 from app import shared
 from app.security.redirects import safe_next
 from app.security.sessions import Sessions
-from support import Clock, Sheaf, on_both_workers, wait_until
 
 SERVER = ["--server", "--host", "127.0.0.1", "--port", "0"]
 

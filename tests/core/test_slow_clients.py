@@ -18,8 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-
-from support import Sheaf, wait_until
+from helpers.support import Sheaf, wait_until
 
 FLOOD = 5000
 PER_CLIENT = 32

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-
-from support import REPO
+from helpers.support import REPO
 
 PO = REPO / "app/translations/zh_Hans/LC_MESSAGES/messages.po"
 

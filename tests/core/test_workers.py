@@ -12,11 +12,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 import requests
-from hostile_inputs import blank_pages
+from helpers.hostile_inputs import blank_pages
+from helpers.support import Sheaf, free_port, wait_until
 
 from app.runtime.server_mode import available_cpus, can_share_port
 from app.runtime.supervisor import CRASH_WINDOW
-from support import Sheaf, free_port, wait_until
 
 pytestmark = pytest.mark.skipif(not can_share_port(), reason="needs fork")
 

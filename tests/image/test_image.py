@@ -21,8 +21,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 import requests
-
-from support import REPO, free_port, wait_until
+from helpers.support import REPO, free_port, wait_until
 
 pytestmark = [
     pytest.mark.image,

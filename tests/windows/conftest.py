@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from binaries import build
-from wine_support import Prefix, throwaway_prefix
+from helpers.binaries import build
+from helpers.wine_support import Prefix, throwaway_prefix
 
 NEEDED = ("wine", "wineserver")
 

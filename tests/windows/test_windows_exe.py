@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from binaries import exercise
-from wine_support import (
+from helpers.binaries import exercise
+from helpers.support import REPO
+from helpers.wine_support import (
     leftover_unpack_folders,
     quit_through_its_page,
     run_to_end,
@@ -24,8 +25,6 @@ from wine_support import (
     virtual_display,
     winpath,
 )
-
-from support import REPO
 
 pytestmark = pytest.mark.windows
 
@@ -98,9 +97,8 @@ def test_version_and_help_reach_a_console(windows_dist, prefix):
 def _box(prefix, display: str, exe, *args: str):
     """Start the exe as Explorer or a shortcut does (no standard handles), wait for its
     message box, and return the box's place and a picture of it."""
+    from helpers.support import wait_until
     from PIL import ImageGrab
-
-    from support import wait_until
 
     def box():
         return next((w for w in top_windows(display) if w[0] == "Sheaf"), None)

@@ -6,7 +6,8 @@ person's data. The registry is read back with ``wine reg query``."""
 from __future__ import annotations
 
 import pytest
-from wine_support import (
+from helpers.support import wait_until
+from helpers.wine_support import (
     healthy,
     quit_through_its_page,
     reg_query,
@@ -15,8 +16,6 @@ from wine_support import (
     start,
     wait_gone,
 )
-
-from support import wait_until
 
 pytestmark = pytest.mark.windows
 

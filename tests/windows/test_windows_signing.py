@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from wine_support import reg_query, run_to_end, wait_gone, winpath
-
-from support import REPO, wait_until
+from helpers.support import REPO, wait_until
+from helpers.wine_support import reg_query, run_to_end, wait_gone, winpath
 
 UNINSTALL = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Sheaf"
 

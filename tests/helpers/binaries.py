@@ -16,7 +16,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import requests
 
-from support import REPO, Sheaf
+from helpers.support import REPO, Sheaf
 
 SAMPLE = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 

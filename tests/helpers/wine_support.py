@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from support import REPO, Sheaf, wait_until
+from helpers.support import REPO, Sheaf, wait_until
 
 sys.path.insert(0, str(REPO / "build_scripts"))
 from wine import Prefix, winpath  # noqa: F401 - winpath is for the tests

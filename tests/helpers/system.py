@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from support import REPO
+from helpers.support import REPO
 
 PACKAGE_LIST = REPO / ".ci" / "debian-packages.txt"
 

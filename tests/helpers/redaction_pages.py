@@ -4,7 +4,8 @@ by a pattern) and in the comments and form fields over it. See :mod:`redaction_p
 from __future__ import annotations
 
 import pikepdf
-from redaction_docs import GREEN, RED, Doc, rgb
+
+from helpers.redaction_docs import GREEN, RED, Doc, rgb
 
 # -- text on the page -------------------------------------------------------------------
 

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pikepdf
-from redaction_docs import PASSWORD, Doc
-from redaction_pages import (
+
+from helpers.redaction_docs import PASSWORD, Doc
+from helpers.redaction_pages import (
     checkbox_export_value,
     cid_font,
     clipped_text,
@@ -38,7 +39,7 @@ from redaction_pages import (
     white_text,
     widget_drawing_differs_from_value,
 )
-from redaction_parts import (
+from helpers.redaction_parts import (
     attachment_contents,
     attachment_name,
     bookmarks,

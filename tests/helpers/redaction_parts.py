@@ -8,8 +8,9 @@ import io
 from collections.abc import Callable
 
 import pikepdf
-from redaction_docs import RED, Doc, rgb
-from redaction_pages import annotation
+
+from helpers.redaction_docs import RED, Doc, rgb
+from helpers.redaction_pages import annotation
 
 Build = Callable[[Doc], None]
 

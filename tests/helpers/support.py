@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = REPO / "launcher.py"
 RECORD_BROWSER = Path(__file__).resolve().parent / "record_browser.py"
 URL_LINE = re.compile(r"Sheaf is (?:already )?running at (\S+)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from support import REPO
+from helpers.support import REPO
 
 
 def version() -> str:
