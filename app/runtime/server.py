@@ -11,7 +11,9 @@ the event loop itself in short steps and, when asked to stop:
 1. closes the listening socket (new connections are refused at once);
 2. keeps the loop turning while requests are in flight or on their way
    in, closing keep-alive connections as they become idle (responses say
-   ``Connection: close`` from now on), up to ``shutdown_timeout``;
+   ``Connection: close`` from now on; a retiring worker first waits
+   :data:`IDLE_GRACE` for a request already on its way), up to
+   ``shutdown_timeout``;
 3. stops the worker threads and closes whatever is left.
 
 ``request_stop`` only sets a flag, so it is safe from signal handlers and
@@ -48,6 +50,10 @@ SHARED_LOOP_STEP = 0.05
 NOT_LISTENING = 1 << 30
 #: A retiring worker lets its requests finish; this bounds only one that hangs.
 RETIRE_TIMEOUT = 3600.0
+#: A retiring worker keeps an idle keep-alive connection this long (seconds): a request
+#: the client sends meanwhile is answered with ``Connection: close`` instead of racing a
+#: socket closed under it (browsers retry such a request; scripts often do not).
+IDLE_GRACE = 2.0
 #: How often a worker asks itself whether it should be replaced (seconds).
 UPKEEP_EVERY = 1.0
 
@@ -221,10 +227,12 @@ class Server:
         if self._guard is not None:
             self._guard.draining = True
         started = time.monotonic()
+        wall_start = time.time()  # waitress stamps channel activity with time.time()
         if not self._stop.is_set():
             log.info("replaced by a fresh worker: finishing the requests in flight")
         while True:
             busy = 0
+            grace = 0.0 if self._stop.is_set() else IDLE_GRACE
             for channel in list(server.active_channels.values()):
                 if (
                     channel.requests
@@ -233,6 +241,8 @@ class Server:
                     or _unread_input(channel)
                 ):
                     busy += 1
+                elif time.time() - max(wall_start, channel.last_activity) < grace:
+                    busy += 1  # idle, but its next request may be on its way
                 else:
                     channel.handle_close()
             if not busy:
