@@ -6,8 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.desktop.opened import OpenedFiles
-    from app.views import auth, errors, health, main, opened, signature, tools
+    from app.views import auth, errors, health, main, opened, recent, signature, tools
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
@@ -15,8 +14,23 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tools.bp)
     app.register_blueprint(signature.bp)
     app.register_blueprint(opened.bp)
+    app.register_blueprint(recent.bp)
+    _desktop_parts(app)
+    errors.init_app(app)
+
+
+def _desktop_parts(app: Flask) -> None:
+    """The desktop's files: those opened with Sheaf (by id, in memory) and the list of
+    recent ones (in the data folder). Server mode has neither: it keeps nothing."""
+    from app.desktop.opened import OpenedFiles
+    from app.desktop.recent import RecentFiles
     from app.web import state_of
 
-    if state_of(app).settings.desktop:
-        state_of(app).opened = OpenedFiles()  # files opened with Sheaf, by id
-    errors.init_app(app)
+    state = state_of(app)
+    if not state.settings.desktop:
+        return
+    if state.settings.data_dir is not None:
+        recent = state.recent = RecentFiles(state.settings.data_dir)
+        state.opened = OpenedFiles(on_open=lambda entry: recent.record(entry.path, "opened"))
+    else:
+        state.opened = OpenedFiles()
