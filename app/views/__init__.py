@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.views import auth, errors, health, main, opened, recent, signature, tools
+    from app.views import auth, errors, health, main, opened, signature, tools
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
@@ -14,21 +14,23 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tools.bp)
     app.register_blueprint(signature.bp)
     app.register_blueprint(opened.bp)
-    app.register_blueprint(recent.bp)
     _desktop_parts(app)
     errors.init_app(app)
 
 
 def _desktop_parts(app: Flask) -> None:
     """The desktop's files: those opened with Sheaf (by id, in memory) and the list of
-    recent ones (in the data folder). Server mode has neither: it keeps nothing."""
+    recent ones (in the data folder). Server mode has neither, not even the list's
+    routes: it keeps nothing."""
     from app.desktop.opened import OpenedFiles
     from app.desktop.recent import RecentFiles
+    from app.views import recent as recent_views
     from app.web import state_of
 
     state = state_of(app)
     if not state.settings.desktop:
         return
+    app.register_blueprint(recent_views.bp)
     if state.settings.data_dir is not None:
         recent = state.recent = RecentFiles(state.settings.data_dir)
         state.opened = OpenedFiles(on_open=lambda entry: recent.record(entry.path, "opened"))

@@ -51,4 +51,4 @@ def remove(entry_id: str) -> Response:
     recent_files().remove(entry_id)
     if wants_json():
         return Response(status=204)
-    return redirect(url_for("main.index", _anchor="recent-heading"), 303)
+    return redirect(url_for("main.index", _anchor="recent"), 303)
