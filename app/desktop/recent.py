@@ -76,6 +76,12 @@ class Recent:
             return None
         if not os.path.isabs(entry.path):
             return None
+        # What the page shows must be where the path leads (an edited list could differ).
+        if (entry.name, entry.folder) != (
+            os.path.basename(entry.path),
+            os.path.dirname(entry.path),
+        ):
+            return None
         return entry
 
 

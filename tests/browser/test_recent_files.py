@@ -113,3 +113,42 @@ def test_removal_works_without_scripts(chromium, tmp_path: Path, samples):
     finally:
         context.close()
         sheaf.stop()
+
+
+@pytest.mark.parametrize("locale", list(WORDS))
+def test_the_list_and_a_gone_file_have_no_accessibility_violations(
+    chromium, tmp_path: Path, samples, locale
+):
+    from helpers import system
+
+    axe = system.axe_script()
+    if axe is None:
+        pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
+
+    def violations(page) -> list:
+        page.add_script_tag(path=str(axe))
+        return page.evaluate(
+            "async () => (await axe.run()).violations.map("
+            "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+        )
+
+    report = tmp_path / "report.pdf"
+    shutil.copy(samples / FOUR, report)
+    sheaf = Sheaf.start([str(report)], data_dir=tmp_path / "root")
+    # Only the test injects axe: bypass_csp lets its script in.
+    context = chromium.new_context(locale=locale, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        expect(page.locator(".recent-item")).to_have_count(1)
+        found = {"home with recent files": violations(page)}
+        report.unlink()
+        with page.expect_navigation():
+            page.get_by_role("button", name=WORDS[locale]["open"]).click()
+        expect(page.locator("#recent-problem")).to_be_visible()
+        found["a recent file that is gone"] = violations(page)
+    finally:
+        context.close()
+        sheaf.stop()
+    assert {name: v for name, v in found.items() if v} == {}

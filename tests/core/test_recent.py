@@ -182,6 +182,15 @@ def test_an_edited_list_cannot_open_anything_else(tmp_path: Path, samples):
         for n, path in enumerate(odd)
     ]
     entries += [{"id": "../x", "path": "relative.pdf"}, {"id": "short", "path": 3}]
+    # A name or folder that is not where the path leads would mislead the person.
+    entries.append(
+        {
+            **entries[len(odd) - 1],
+            "id": "entry-lies",
+            "name": "harmless.pdf",
+            "path": str(folder / "second.pdf"),
+        }
+    )
     root = tmp_path / "root"
     (root / "data").mkdir(parents=True)
     (root / "data" / "recent.json").write_text(json.dumps({"entries": entries}))
@@ -189,7 +198,9 @@ def test_an_edited_list_cannot_open_anything_else(tmp_path: Path, samples):
     try:
         session = sheaf.session()
         csrf = sheaf.csrf(session)
-        assert len(_listed(session, sheaf.base)) == len(odd)  # the malformed ones are skipped
+        listed = _listed(session, sheaf.base)
+        assert len(listed) == len(odd)  # the malformed ones are skipped
+        assert "harmless.pdf" not in {name for _, name, _ in listed}
         for n, path in enumerate(odd[:-1]):
             r = _post(session, f"{sheaf.base}/recent/entry-{n:04d}/open", csrf)
             assert r.status_code == 422, (path, r.status_code)
