@@ -1,0 +1,333 @@
+"""The words a person sees for a form's fields, and where the fields are on the page.
+
+A PDF names its fields for programs ("female", "First Name_2", "gdpr"); the page
+prints what people read ("Gender:", "Female", "Agree to privacy policy"). A field
+is labelled by its tooltip (``/TU``) when it has one, else by the printed words
+beside it, else by its name made readable. A checkbox or radio button is
+labelled by the words next to it (right or left on its line), its on-state name
+made readable when none are; its ``value`` stays the state the server sets.
+
+Words are read with pdfium (page content only: the fields' own appearances are
+annotations, not page text) and kept as runs of letters on one line with no wide
+gap. All geometry is in points of the page *as shown* (crop box, ``/Rotate``),
+from its top-left corner, through the same mapping the redaction code uses
+(:class:`~app.pdf.redact.search.PageView`), so "left of" means left as seen, and
+each widget's box (fractions of the shown page) lands on the page's picture.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pikepdf
+
+from app.pdf.core.document import Source
+from app.pdf.core.errors import PdfError
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom: points, y down
+LEFT_REACH = 150.0  # how far left of a field its label may end
+SIDE_REACH = 60.0  # how far from a checkbox or radio button its words may start
+ABOVE_REACH = 24.0  # how far above a field its label may sit (or 1.5 field heights)
+RIGHT_BONUS = 3.0  # a checkbox's words are more often on its right: prefer them a little
+LONGEST = 120  # characters of a label; a paragraph above a field is not its label
+
+
+@dataclass
+class Run:
+    """Letters printed on one line with no wide gap: a candidate label."""
+
+    text: str
+    box: Box
+
+
+@dataclass
+class Widget:
+    """One widget of a field, on its page: what the browser outlines."""
+
+    page: int  # from 1
+    rect: Box  # points, as shown
+    fraction: Box  # fractions of the shown page
+    states: list[str]  # its on-states (checkboxes, radio buttons)
+    words: str | None = None  # printed next to it (checkboxes, radio buttons)
+
+
+def readable(name: str) -> str:
+    """An internal name as words: ``First Name_2`` -> ``First Name 2``,
+    ``form1[0].page1[0].dateOfBirth[0]`` -> ``Date Of Birth``."""
+    last = re.sub(r"\[\d+\]", "", name).rsplit(".", 1)[-1] or name
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", last)
+    words = re.sub(r"([A-Za-z])(\d)", r"\1 \2", words) if "_" not in words else words
+    words = " ".join(re.sub(r"[_\-]+", " ", words).split())
+    return (words[:1].upper() + words[1:]) if words else name
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).rstrip(":：*").strip()
+
+
+def page_runs(document: Any, index: int) -> tuple[list[Run], Any]:
+    """The runs of page ``index`` and its user-space-to-picture mapping (call under
+    the pdfium lock; the mapping stays usable once the page is closed)."""
+    from app.pdf.redact.search import PageView
+
+    view = PageView(document, index)
+    letters: list[tuple[str, Box, bool]] = []  # letter, where, a space before it
+    try:
+        spaced = False
+        for i, ch in enumerate(view.text()):
+            rect = None if ch.isspace() else view.char_rect(i)
+            if ch in "\r\n":
+                letters.append(("\n", (0, 0, 0, 0), False))
+            elif rect is None:
+                spaced = True  # a space, or one pdfium made up between words
+            else:
+                letters.append((ch, _points(view, view.box(rect)), spaced))
+                spaced = False
+    finally:
+        view.close()
+    return split_runs(letters), view
+
+
+def split_runs(letters: list[tuple[str, Box, bool]]) -> list[Run]:
+    """Letters in reading order as runs: a new one starts at a line break, on
+    another line, going back, or after a gap wider than the letters are tall."""
+    runs: list[Run] = []
+    text, box = "", (0.0, 0.0, 0.0, 0.0)
+    for ch, (left, top, right, bottom), spaced in [*letters, ("\n", (0, 0, 0, 0), False)]:
+        if text and ch != "\n":
+            tall = max(bottom - top, box[3] - box[1], 1.0)
+            gap = left - box[2]
+            if _same_line(box, (left, top, right, bottom)) and -tall <= gap <= 1.2 * tall:
+                text += (" " if spaced else "") + ch
+                box = (min(box[0], left), min(box[1], top), max(box[2], right), max(box[3], bottom))
+                continue
+        if text and (words := _clean(text)):
+            runs.append(Run(words, box))
+        text, box = ("", box) if ch == "\n" else (ch, (left, top, right, bottom))
+    return runs
+
+
+def _points(view: Any, fraction: Box) -> Box:
+    w, h = view.width, view.height
+    return fraction[0] * w, fraction[1] * h, fraction[2] * w, fraction[3] * h
+
+
+def _same_line(a: Box, b: Box) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1]) and overlap > 0
+
+
+def _beside(run: Run, rect: Box, side: str) -> float | None:
+    """How far ``run`` is from ``rect`` on ``side``, or None if it is not there."""
+    r = run.box
+    if side in ("left", "right") and not _same_line(r, rect):
+        return None
+    if side == "left" and r[2] <= rect[0] + 2:
+        return rect[0] - r[2]
+    if side == "right" and r[0] >= rect[2] - 2:
+        return r[0] - rect[2]
+    if side == "above" and r[3] <= rect[1] + 2 and r[0] < rect[2] and r[2] > rect[0]:
+        return rect[1] - r[3]
+    return None
+
+
+def nearest(runs: list[Run], rect: Box, sides: tuple[str, ...], skip: set[int]) -> str | None:
+    """The closest run on the first of ``sides`` that has one within reach."""
+    reach = {
+        "left": LEFT_REACH,
+        "right": SIDE_REACH,
+        "above": max(ABOVE_REACH, 1.5 * (rect[3] - rect[1])),
+    }
+    for side in sides:
+        found = [
+            (d, abs(run.box[0] - rect[0]), n)
+            for n, run in enumerate(runs)
+            if n not in skip
+            and len(run.text) <= LONGEST
+            and (d := _beside(run, rect, side)) is not None
+            and d <= reach[side]
+        ]
+        if found:
+            return runs[min(found)[2]].text
+    return None
+
+
+def assign_buttons(runs: list[Run], buttons: list[Widget]) -> set[int]:
+    """Give each checkbox and radio button of a page the words beside it, each run to
+    one button only, closest pairs first (so "( ) Female ( ) Male" gives Female to the
+    first and Male to the second, whichever side the words are printed on).
+    Returns the runs used."""
+    pairs = []
+    for b, widget in enumerate(buttons):
+        for n, run in enumerate(runs):
+            if len(run.text) > LONGEST:
+                continue
+            for side, bonus in (("right", RIGHT_BONUS), ("left", 0.0)):
+                d = _beside(run, widget.rect, side)
+                if d is not None and d <= SIDE_REACH:
+                    pairs.append((d - bonus, b, n))
+    used_runs: set[int] = set()
+    done: set[int] = set()
+    for _d, b, n in sorted(pairs):
+        if b in done or n in used_runs:
+            continue
+        buttons[b].words = runs[n].text
+        done.add(b)
+        used_runs.add(n)
+    return used_runs
+
+
+@dataclass
+class Group:
+    """A field as :mod:`app.pdf.forms` lists it: its name, kind, fields and widgets."""
+
+    name: str
+    kind: str
+    fields: list[Any]
+    widgets: list[Any]
+
+
+def describe(source: Source, pdf: pikepdf.Pdf, groups: list[Group]) -> list[dict[str, Any]]:
+    """For each group: its ``label``, its ``choices`` (checkboxes and radio groups:
+    ``{value, label}``) and its ``widgets`` (``{page, box, value}``, the box in
+    fractions of the shown page from its top-left corner)."""
+    where = pages_of(pdf)
+    pages = _read_pages(
+        source,
+        pdf,
+        {where[w.obj.objgen] for g in groups for w in g.widgets if w.obj.objgen in where},
+    )
+    located = []
+    for group in groups:
+        mine = []
+        for widget in group.widgets:
+            number = where.get(widget.obj.objgen)
+            if number in pages:
+                mine.append(_widget(widget, number, pages[number][1]))
+        located.append(mine)
+    used: dict[int, set[int]] = {}
+    for number, (runs, _view) in pages.items():
+        buttons = [
+            w
+            for ws, group in zip(located, groups, strict=True)
+            if group.kind in ("checkbox", "radio")
+            for w in ws
+            if w.page == number
+        ]
+        used[number] = assign_buttons(runs, buttons)
+    return [
+        _described(group, widgets, pages, used)
+        for group, widgets in zip(groups, located, strict=True)
+    ]
+
+
+def _widget(widget: Any, number: int, view: Any) -> Widget:
+    rect = [float(v) for v in widget.obj.get("/Rect", [0, 0, 0, 0])][:4]
+    while len(rect) < 4:
+        rect.append(0.0)
+    user = (
+        min(rect[0], rect[2]),
+        min(rect[1], rect[3]),
+        max(rect[0], rect[2]),
+        max(rect[1], rect[3]),
+    )
+    fraction = view.box(user)
+    return Widget(number, _points(view, fraction), fraction, on_states(widget))
+
+
+def _described(
+    group: Group,
+    widgets: list[Widget],
+    pages: dict[int, tuple[list[Run], Any]],
+    used: dict[int, set[int]],
+) -> dict[str, Any]:
+    label = tooltip(group.fields[0])
+    first = min(widgets, key=lambda w: (w.page, w.rect[1], w.rect[0]), default=None)
+    if not label and first is not None:
+        runs = pages[first.page][0]
+        if group.kind == "checkbox":
+            label = first.words or nearest(runs, first.rect, ("left", "above"), used[first.page])
+        elif group.kind == "radio":
+            label = nearest(runs, first.rect, ("left", "above"), used[first.page])
+        else:
+            label = nearest(runs, first.rect, ("left", "above"), set())
+    choices: list[dict[str, str]] = []
+    if group.kind in ("checkbox", "radio"):
+        words: dict[str, str] = {}
+        for widget in widgets:
+            for state in widget.states:
+                if widget.words:
+                    words.setdefault(state, widget.words)
+        for state in _states(group.widgets):
+            choices.append({"value": state, "label": words.get(state) or readable(state)})
+    return {
+        "label": label or readable(group.name),
+        "choices": choices,
+        "widgets": [
+            {
+                "page": w.page,
+                "box": [round(v, 4) for v in w.fraction],
+                "value": w.states[0] if w.states else None,
+            }
+            for w in widgets
+        ],
+    }
+
+
+def tooltip(field: Any) -> str | None:
+    """The field's ``/TU``, or the nearest parent's (a radio group keeps it there)."""
+    obj, hops = field.obj, 0
+    while isinstance(obj, pikepdf.Dictionary) and hops < 32:
+        tu = obj.get("/TU")
+        if isinstance(tu, pikepdf.String) and (text := _clean(str(tu))):
+            return text[:200]
+        obj, hops = obj.get("/Parent"), hops + 1
+    return None
+
+
+def _read_pages(
+    source: Source, pdf: pikepdf.Pdf, wanted: set[int]
+) -> dict[int, tuple[list[Run], Any]]:
+    """The runs and mapping of every page with a widget, by page number; none when
+    pdfium cannot read the file (labels then come from tooltips and names)."""
+    from app.pdf.render import PDFIUM, open_rendering
+
+    read: dict[int, tuple[list[Run], Any]] = {}
+    if not wanted:
+        return read
+    try:
+        with open_rendering(source, len(pdf.pages)) as document:
+            for number in sorted(wanted):
+                with PDFIUM:
+                    read[number] = page_runs(document, number - 1)
+    except PdfError:
+        return {}
+    return read
+
+
+def pages_of(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    """Which page (from 1) shows each widget, from the pages' ``/Annots``."""
+    where: dict[tuple[int, int], int] = {}
+    for number, page in enumerate(pdf.pages, 1):
+        for annot in page.obj.get("/Annots", []):
+            if isinstance(annot, pikepdf.Dictionary) and annot.is_indirect:
+                where.setdefault(annot.objgen, number)
+    return where
+
+
+def on_states(widget: Any) -> list[str]:
+    """A widget's appearance states other than ``/Off``: the values it can be set to."""
+    ap = widget.obj.get("/AP")
+    normal = ap.get("/N") if isinstance(ap, pikepdf.Dictionary) else None
+    if not isinstance(normal, pikepdf.Dictionary):
+        return []
+    return [str(k)[1:] for k in normal if k != "/Off"]
+
+
+def _states(widgets: list[Any]) -> list[str]:
+    found: list[str] = []
+    for widget in widgets:
+        found += [s for s in on_states(widget) if s not in found]
+    return found
