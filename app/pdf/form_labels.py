@@ -51,6 +51,7 @@ class Widget:
     fraction: Box  # fractions of the shown page
     states: list[str]  # its on-states (checkboxes, radio buttons)
     words: str | None = None  # printed next to it (checkboxes, radio buttons)
+    run: int | None = None  # which run of its page those words are
 
 
 def readable(name: str) -> str:
@@ -173,7 +174,7 @@ def assign_buttons(runs: list[Run], buttons: list[Widget]) -> set[int]:
     for _d, b, n in sorted(pairs):
         if b in done or n in used_runs:
             continue
-        buttons[b].words = runs[n].text
+        buttons[b].words, buttons[b].run = runs[n].text, n
         done.add(b)
         used_runs.add(n)
     return used_runs
@@ -217,6 +218,14 @@ def describe(source: Source, pdf: pikepdf.Pdf, groups: list[Group]) -> list[dict
             if w.page == number
         ]
         used[number] = assign_buttons(runs, buttons)
+    for group, widgets in zip(groups, located, strict=True):
+        if group.kind == "radio" and any(w.words is None for w in widgets):
+            # Words beside only some buttons are not their choices ("Sex: ( ) ( )"):
+            # all choices go by their state names, the words may label the group.
+            for w in widgets:
+                if w.run is not None:
+                    used[w.page].discard(w.run)
+                w.words = w.run = None
     return [
         _described(group, widgets, pages, used)
         for group, widgets in zip(groups, located, strict=True)
