@@ -1,0 +1,233 @@
+/* Fill in a form: the document's fields, listed as a real form with the words the page
+ * prints for them (the server's "label"), their current values, and a picture of each
+ * page with the fields outlined on it; clicking an outline takes the person to that
+ * field in the list. Only the answers that changed are sent (as "values").
+ * tools.js sends the files and calls Sheaf.formFill(form, ui) once (ui: Sheaf.tool). */
+(function () {
+  "use strict";
+
+  var MAX_PAGES = 12;  /* pictures of the first pages with fields; the list has them all */
+  var PICTURE_WIDTH = 900;
+
+  window.Sheaf = window.Sheaf || {};
+  window.Sheaf.formFill = function (form, ui) {
+    var fieldsBox = document.getElementById("form-fields");
+    var pagesBox = document.getElementById("form-pages");
+    if (!fieldsBox) { return; }
+    var holder = document.getElementById("formfill") || fieldsBox;
+    var say = function (name) { return holder.getAttribute("data-msg-" + name) || ""; };
+    var reading = 0;  /* answers to an older choice of file are dropped */
+
+    var make = function (tag, cls, text) {
+      var el = document.createElement(tag);
+      if (cls) { el.className = cls; }
+      if (text !== undefined) { el.textContent = text; }
+      return el;
+    };
+    var words = function (f) { return f.label || f.name; };
+    var choicesOf = function (f) {
+      return f.choices && f.choices.length ? f.choices
+        : (f.options || []).map(function (value) { return { value: value, label: value }; });
+    };
+    var labelWith = function (label, f) {
+      label.textContent = words(f);
+      if (f.required) {
+        label.appendChild(document.createTextNode(" "));
+        label.appendChild(make("span", "required-mark", "(" + say("required") + ")"));
+      }
+      return label;
+    };
+
+    var control = function (f, i) {
+      var box = make("div", "field ff-field");
+      box.id = "ff-field-" + i;
+      var id = "ff-" + i;
+      var label = labelWith(make("label"), f);
+      label.htmlFor = id;
+      var el;
+      if (f.type === "checkbox") {
+        /* The box, then its words, on one line, as on paper. */
+        box.className += " ff-check";
+        el = make("input");
+        el.type = "checkbox";
+        el.checked = !!f.value;
+        box.appendChild(el);
+        box.appendChild(label);
+      } else if (f.type === "radio") {
+        /* A radio group is a group of radio buttons, the value held on the fieldset. */
+        el = make("fieldset", "ff-radios");
+        el.appendChild(labelWith(make("legend"), f));
+        el.value = f.value || "";
+        choicesOf(f).forEach(function (choice, n) {
+          var line = make("label", "ff-choice");
+          var radio = make("input");
+          radio.type = "radio";
+          radio.name = "ff-radio-" + i;
+          radio.id = id + "-" + n;
+          radio.value = choice.value;
+          radio.checked = choice.value === f.value;
+          radio.disabled = f.read_only;
+          radio.addEventListener("change", function () { el.value = choice.value; });
+          line.appendChild(radio);
+          line.appendChild(document.createTextNode(choice.label || choice.value));
+          el.appendChild(line);
+        });
+        box.appendChild(el);
+      } else if (f.type === "choice") {
+        el = make("select");
+        [""].concat(f.options).forEach(function (value) {
+          var o = make("option", "", value);
+          o.value = value;
+          o.selected = value === (f.value || "");
+          el.appendChild(o);
+        });
+        box.appendChild(label);
+        box.appendChild(el);
+      } else {
+        el = make("input");
+        el.type = "text";
+        el.value = f.value || "";
+        box.appendChild(label);
+        box.appendChild(el);
+      }
+      el.id = id;
+      el.dataset.name = f.name;
+      el.dataset.kind = f.type;
+      el.dataset.before = JSON.stringify(f.type === "checkbox" ? !!f.value : f.value || "");
+      el.disabled = f.read_only || f.type === "signature";
+      box.addEventListener("focusin", function () { highlight(i); });
+      return box;
+    };
+
+    /* One field shown as the one being filled: in the list and on the pictures. */
+    var highlight = function (i) {
+      Array.prototype.forEach.call(holder.querySelectorAll(".ff-active"), function (el) {
+        el.classList.remove("ff-active");
+      });
+      Array.prototype.forEach.call(holder.querySelectorAll('[data-field="' + i + '"]'), function (el) {
+        el.classList.add("ff-active");
+      });
+      var box = document.getElementById("ff-field-" + i);
+      if (box) { box.classList.add("ff-active"); }
+    };
+    var goTo = function (i, value) {
+      var box = document.getElementById("ff-field-" + i);
+      if (!box) { return; }
+      var target = box.querySelector("input, select");
+      if (value !== null && value !== undefined) {
+        Array.prototype.forEach.call(box.querySelectorAll("input[type=radio]"), function (r) {
+          if (r.value === value) { target = r; }
+        });
+      }
+      highlight(i);
+      box.scrollIntoView({ block: "nearest" });
+      if (target) { target.focus({ preventScroll: true }); }
+    };
+
+    /* -- pictures of the pages, the fields outlined on them ----------------------- */
+    var withFile = function (file) {
+      var data = new FormData(form);
+      data.delete(form.dataset.field);
+      data.delete("values");
+      data.append(form.dataset.field, file, file.name || "form.pdf");
+      return data;
+    };
+    var outline = function (f, i, widget) {
+      var b = make("button", "ff-outline ff-outline-" + f.type);
+      b.type = "button";
+      b.tabIndex = -1;  /* the list is the keyboard's way; this is for the pointer */
+      var choice = choicesOf(f).filter(function (c) { return c.value === widget.value; })[0];
+      var name = words(f) + (choice && f.type === "radio" ? ": " + choice.label : "");
+      b.title = name;
+      b.setAttribute("aria-label", name);
+      b.dataset.field = String(i);
+      var box = widget.box;
+      b.style.left = (box[0] * 100) + "%";
+      b.style.top = (box[1] * 100) + "%";
+      b.style.width = Math.max(0.5, (box[2] - box[0]) * 100) + "%";
+      b.style.height = Math.max(0.5, (box[3] - box[1]) * 100) + "%";
+      b.addEventListener("click", function () { goTo(i, widget.value); });
+      return b;
+    };
+    var showPages = function (file, fields, token) {
+      if (!pagesBox) { return; }
+      var stages = pagesBox.querySelector(".ff-stages");
+      stages.textContent = "";
+      var numbers = [];
+      fields.forEach(function (f) {
+        (f.widgets || []).forEach(function (w) {
+          if (numbers.indexOf(w.page) < 0) { numbers.push(w.page); }
+        });
+      });
+      numbers.sort(function (a, b) { return a - b; });
+      numbers = numbers.slice(0, MAX_PAGES);
+      pagesBox.hidden = !numbers.length;
+      var picture = function (k) {
+        if (k >= numbers.length || token !== reading) { return; }
+        var number = numbers[k];
+        var figure = make("figure", "ff-page");
+        var caption = make("figcaption", "", say("page").replace("{n}", String(number)));
+        var stage = make("div", "ff-stage waiting");
+        var img = make("img");
+        img.alt = say("picture").replace("{n}", String(number));
+        stage.appendChild(img);
+        fields.forEach(function (f, i) {
+          (f.widgets || []).forEach(function (w) {
+            if (w.page === number) { stage.appendChild(outline(f, i, w)); }
+          });
+        });
+        figure.appendChild(caption);
+        figure.appendChild(stage);
+        stages.appendChild(figure);
+        var data = withFile(file);
+        data.append("width", String(PICTURE_WIDTH));
+        data.append("page", String(number));
+        window.Sheaf.post(form.dataset.preview, data)
+          .then(function (resp) { return resp.ok ? resp.json() : null; })
+          .then(function (body) {
+            if (body && token === reading) {
+              img.src = body.image;
+              stage.classList.remove("waiting");
+            }
+            picture(k + 1);
+          })
+          .catch(function () { picture(k + 1); });
+      };
+      picture(0);
+    };
+
+    var clear = function () {
+      fieldsBox.textContent = "";
+      fieldsBox.hidden = true;
+      if (pagesBox) { pagesBox.hidden = true; }
+    };
+    var readFields = function (file) {
+      var token = ++reading;
+      clear();
+      ui.send(fieldsBox.dataset.endpoint, withFile(file), false, function (xhr) {
+        if (token !== reading) { return; }
+        var fields = JSON.parse(xhr.responseText).fields;
+        if (!fields.length) { fieldsBox.appendChild(make("p", "", ui.msg("noform"))); }
+        fields.forEach(function (f, i) { fieldsBox.appendChild(control(f, i)); });
+        fieldsBox.hidden = false;
+        showPages(file, fields, token);
+      });
+    };
+    var changedValues = function () {
+      var values = {};
+      Array.prototype.forEach.call(fieldsBox.querySelectorAll("[data-name]"), function (el) {
+        if (el.disabled) { return; }
+        var value = el.dataset.kind === "checkbox" ? el.checked : el.value;
+        if (JSON.stringify(value) === el.dataset.before) { return; }
+        values[el.dataset.name] = el.dataset.kind === "radio" && value === "" ? false : value;
+      });
+      return values;
+    };
+
+    form.addEventListener("sheaf:files", function (e) {
+      if (e.detail && e.detail.length) { readFields(e.detail[0]); } else { reading++; clear(); }
+    });
+    form.sheafExtras = form.sheafExtras || [];
+    form.sheafExtras.push(function (data) { data.set("values", JSON.stringify(changedValues())); });
+  };
+})();
