@@ -196,6 +196,26 @@
       picture(0);
     };
 
+    /* The list in reading order (the file's own order is often the order the fields
+     * were made in): by page, then line by line (a field within about 1% of the page's
+     * height of a line's first one is on that line), left to right. */
+    var readingOrder = function (fields) {
+      var keyed = fields.map(function (f, n) {
+        var w = (f.widgets || []).slice().sort(function (a, b) {
+          return a.page - b.page || a.box[1] - b.box[1];
+        })[0];
+        return { f: f, n: n, page: w ? w.page : Infinity, top: w ? w.box[1] : 0, left: w ? w.box[0] : 0 };
+      });
+      keyed.sort(function (a, b) { return a.page - b.page || a.top - b.top || a.n - b.n; });
+      var row = 0, rowTop = null, rowPage = null;
+      keyed.forEach(function (k) {
+        if (k.page !== rowPage || k.top - rowTop > 0.012) { row++; rowTop = k.top; rowPage = k.page; }
+        k.row = row;
+      });
+      keyed.sort(function (a, b) { return a.row - b.row || a.left - b.left || a.n - b.n; });
+      return keyed.map(function (k) { return k.f; });
+    };
+
     var clear = function () {
       fieldsBox.textContent = "";
       fieldsBox.hidden = true;
@@ -206,7 +226,7 @@
       clear();
       ui.send(fieldsBox.dataset.endpoint, withFile(file), false, function (xhr) {
         if (token !== reading) { return; }
-        var fields = JSON.parse(xhr.responseText).fields;
+        var fields = readingOrder(JSON.parse(xhr.responseText).fields);
         if (!fields.length) { fieldsBox.appendChild(make("p", "", ui.msg("noform"))); }
         fields.forEach(function (f, i) { fieldsBox.appendChild(control(f, i)); });
         fieldsBox.hidden = false;

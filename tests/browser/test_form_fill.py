@@ -1,0 +1,132 @@
+"""Fill in a form as a person does: by the words the page prints, on a picture of the
+page. Real Chromium, real Sheaf, the downloaded PDF read back."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from helpers.form_pdf import form_pdf
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+LIBRE_FORM = "012-libreoffice-form/libreoffice-form.pdf"
+
+
+@pytest.fixture
+def form_page(chromium, sheaf):
+    contexts = []
+
+    def open_with(path: Path, locale: str = "en-US", size: tuple[int, int] = (1366, 768)):
+        context = chromium.new_context(
+            accept_downloads=True, locale=locale, viewport={"width": size[0], "height": size[1]}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/forms", wait_until="load")
+        page.set_input_files("#file-input", str(path))
+        expect(page.locator("#form-fields .ff-field").first).to_be_visible()
+        return page
+
+    yield open_with
+    for context in contexts:
+        context.close()
+
+
+def _download(page) -> bytes:
+    with page.expect_download() as info:
+        page.click("#run-button")
+    return Path(info.value.path()).read_bytes()
+
+
+def _values(data: bytes) -> dict[str, str]:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return {f.fully_qualified_name: str(f.value) for f in pdf.acroform.fields}
+
+
+def _field(page, label: str):
+    return page.locator("#form-fields .ff-field", has=page.get_by_text(label, exact=True))
+
+
+def test_the_list_speaks_the_pages_words_and_a_checkbox_sits_beside_them(form_page, samples):
+    page = form_page(samples / LIBRE_FORM)
+    fields = page.locator("#form-fields")
+    for words in ("First Name", "Gender", "Agree to privacy policy", "Other", "First Name 2"):
+        expect(fields.get_by_text(words, exact=True)).to_be_visible()
+    expect(fields).not_to_contain_text("gdpr")
+    gender = page.get_by_role("group", name="Gender")
+    expect(gender.get_by_role("radio", name="Female", exact=True)).to_have_value("1")
+    expect(gender.get_by_role("radio", name="Male", exact=True)).to_have_value("2")
+    agree = page.get_by_role("checkbox", name="Agree to privacy policy")
+    words = fields.get_by_text("Agree to privacy policy", exact=True)
+    box, text = agree.bounding_box(), words.bounding_box()
+    assert abs(box["y"] - text["y"]) < 6, (box, text)  # one line, not one above the other
+    assert box["x"] + box["width"] <= text["x"], (box, text)  # the box, then its words
+
+
+def test_the_page_picture_outlines_the_fields_and_a_click_goes_to_one(form_page, samples):
+    page = form_page(samples / LIBRE_FORM)
+    expect(page.locator("#form-pages .ff-stage img")).to_have_attribute("src", re.compile("^data:"))
+    expect(page.locator(".ff-outline")).to_have_count(9)  # every widget, both radio buttons
+    picture = page.locator("#form-pages .ff-stage").bounding_box()
+    outline = page.locator(".ff-outline[aria-label='Agree to privacy policy']").bounding_box()
+    # Where the checkbox is printed: about a tenth from the left, a third from the top.
+    assert 0.07 < (outline["x"] - picture["x"]) / picture["width"] < 0.13, (outline, picture)
+    assert 0.3 < (outline["y"] - picture["y"]) / picture["height"] < 0.36, (outline, picture)
+    page.click(".ff-outline[aria-label='Agree to privacy policy']")
+    expect(page.get_by_role("checkbox", name="Agree to privacy policy")).to_be_focused()
+    expect(_field(page, "Agree to privacy policy")).to_have_class(re.compile("ff-active"))
+    page.keyboard.press("Space")
+    page.click(".ff-outline[aria-label='Gender: Male']")
+    expect(page.get_by_role("radio", name="Male", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    page.click(".ff-outline[aria-label='Last Name']")
+    expect(page.get_by_role("textbox", name="Last Name", exact=True)).to_be_focused()
+    expect(_field(page, "Agree to privacy policy")).not_to_have_class(re.compile("ff-active"))
+    expect(page.locator(".ff-outline.ff-active[aria-label='Last Name']")).to_have_count(1)
+    page.keyboard.type("Lee")
+    values = _values(_download(page))
+    assert values["Last Name"] == "Lee" and values["gdpr"] == "/Yes"
+    assert values["female"] == "/2" and values["First Name"] == "Alice"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_a_made_form_by_its_tooltips_and_state_names_on_a_phone(form_page, tmp_path, locale):
+    path = tmp_path / "made-form.pdf"
+    path.write_bytes(form_pdf())
+    page = form_page(path, locale, (390, 844))
+    fields = page.locator("#form-fields")
+    for words in ("Full name", "Your e-mail address", "Comments", "Town", "I agree to the terms"):
+        expect(fields.get_by_text(words, exact=True)).to_be_visible()
+    # In reading order, page by page, not in the order the file lists them.
+    names = page.locator("#form-fields .ff-field > label, #form-fields .ff-field legend")
+    assert names.all_inner_texts() == [
+        "Full name",
+        "Your e-mail address",
+        "Addr line 2",
+        "Comments",
+        "Sex",
+        "I agree to the terms",
+        "Town",
+    ]
+    expect(page.locator("#form-pages h2")).to_have_text("表单" if locale == "zh-CN" else "The form")
+    expect(page.locator(".ff-page figcaption")).to_have_count(2)  # both pages have fields
+    sex = page.get_by_role("group", name="Sex")
+    sex.get_by_text("Male", exact=True).click()
+    page.get_by_role("textbox", name="Your e-mail address").fill("ada@example.org")
+    page.click(".ff-outline[aria-label='Town']")
+    expect(page.get_by_role("textbox", name="Town")).to_be_focused()
+    page.keyboard.type("伦敦")
+    data = _download(page)
+    values = _values(data)
+    assert values["radio_grp"] == "/Male" and values["email"] == "ada@example.org"
+    assert values["town"] == "伦敦"
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        group = next(f for f in pdf.acroform.fields if f.fully_qualified_name == "radio_grp")
+        assert [str(k.AS) for k in group.obj.Parent.Kids] == ["/Off", "/Male"]
