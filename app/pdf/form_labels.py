@@ -7,12 +7,10 @@ beside it, else by its name made readable. A checkbox or radio button is
 labelled by the words next to it (right or left on its line), its on-state name
 made readable when none are; its ``value`` stays the state the server sets.
 
-Words are read with pdfium (page content only: the fields' own appearances are
-annotations, not page text) and kept as runs of letters on one line with no wide
-gap. All geometry is in points of the page *as shown* (crop box, ``/Rotate``),
-from its top-left corner, through the same mapping the redaction code uses
-(:class:`~app.pdf.redact.search.PageView`), so "left of" means left as seen, and
-each widget's box (fractions of the shown page) lands on the page's picture.
+The printed words come from :mod:`app.pdf.page_text`, in points of the page as
+shown, so "left of" means left as a person sees it; each widget's box is given
+in fractions of the shown page (crop box, ``/Rotate``) from its top-left corner,
+so the browser can outline it on the page's picture.
 """
 
 from __future__ import annotations
@@ -25,21 +23,15 @@ import pikepdf
 
 from app.pdf.core.document import Source
 from app.pdf.core.errors import PdfError
+from app.pdf.core.job import Job
+from app.pdf.page_text import Box, Run, clean, page_runs, points, same_line
 
-Box = tuple[float, float, float, float]  # left, top, right, bottom: points, y down
 LEFT_REACH = 150.0  # how far left of a field its label may end
 SIDE_REACH = 60.0  # how far from a checkbox or radio button its words may start
 ABOVE_REACH = 24.0  # how far above a field its label may sit (or 1.5 field heights)
 RIGHT_BONUS = 3.0  # a checkbox's words are more often on its right: prefer them a little
+HIDDEN, NO_VIEW = 2, 32  # annotation flags: not shown on the page
 LONGEST = 120  # characters of a label; a paragraph above a field is not its label
-
-
-@dataclass
-class Run:
-    """Letters printed on one line with no wide gap: a candidate label."""
-
-    text: str
-    box: Box
 
 
 @dataclass
@@ -64,66 +56,10 @@ def readable(name: str) -> str:
     return (words[:1].upper() + words[1:]) if words else name
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split()).rstrip(":：*").strip()
-
-
-def page_runs(document: Any, index: int) -> tuple[list[Run], Any]:
-    """The runs of page ``index`` and its user-space-to-picture mapping (call under
-    the pdfium lock; the mapping stays usable once the page is closed)."""
-    from app.pdf.redact.search import PageView
-
-    view = PageView(document, index)
-    letters: list[tuple[str, Box, bool]] = []  # letter, where, a space before it
-    try:
-        spaced = False
-        for i, ch in enumerate(view.text()):
-            rect = None if ch.isspace() else view.char_rect(i)
-            if ch in "\r\n":
-                letters.append(("\n", (0, 0, 0, 0), False))
-            elif rect is None:
-                spaced = True  # a space, or one pdfium made up between words
-            else:
-                letters.append((ch, _points(view, view.box(rect)), spaced))
-                spaced = False
-    finally:
-        view.close()
-    return split_runs(letters), view
-
-
-def split_runs(letters: list[tuple[str, Box, bool]]) -> list[Run]:
-    """Letters in reading order as runs: a new one starts at a line break, on
-    another line, going back, or after a gap wider than the letters are tall."""
-    runs: list[Run] = []
-    text, box = "", (0.0, 0.0, 0.0, 0.0)
-    for ch, (left, top, right, bottom), spaced in [*letters, ("\n", (0, 0, 0, 0), False)]:
-        if text and ch != "\n":
-            tall = max(bottom - top, box[3] - box[1], 1.0)
-            gap = left - box[2]
-            if _same_line(box, (left, top, right, bottom)) and -tall <= gap <= 1.2 * tall:
-                text += (" " if spaced else "") + ch
-                box = (min(box[0], left), min(box[1], top), max(box[2], right), max(box[3], bottom))
-                continue
-        if text and (words := _clean(text)):
-            runs.append(Run(words, box))
-        text, box = ("", box) if ch == "\n" else (ch, (left, top, right, bottom))
-    return runs
-
-
-def _points(view: Any, fraction: Box) -> Box:
-    w, h = view.width, view.height
-    return fraction[0] * w, fraction[1] * h, fraction[2] * w, fraction[3] * h
-
-
-def _same_line(a: Box, b: Box) -> bool:
-    overlap = min(a[3], b[3]) - max(a[1], b[1])
-    return overlap >= 0.5 * min(a[3] - a[1], b[3] - b[1]) and overlap > 0
-
-
 def _beside(run: Run, rect: Box, side: str) -> float | None:
     """How far ``run`` is from ``rect`` on ``side``, or None if it is not there."""
     r = run.box
-    if side in ("left", "right") and not _same_line(r, rect):
+    if side in ("left", "right") and not same_line(r, rect):
         return None
     if side == "left" and r[2] <= rect[0] + 2:
         return rect[0] - r[2]
@@ -190,23 +126,22 @@ class Group:
     widgets: list[Any]
 
 
-def describe(source: Source, pdf: pikepdf.Pdf, groups: list[Group]) -> list[dict[str, Any]]:
+def describe(
+    source: Source, pdf: pikepdf.Pdf, groups: list[Group], job: Job
+) -> list[dict[str, Any]]:
     """For each group: its ``label``, its ``choices`` (checkboxes and radio groups:
     ``{value, label}``) and its ``widgets`` (``{page, box, value}``, the box in
     fractions of the shown page from its top-left corner)."""
     where = pages_of(pdf)
-    pages = _read_pages(
-        source,
-        pdf,
-        {where[w.obj.objgen] for g in groups for w in g.widgets if w.obj.objgen in where},
-    )
+    wanted = {where[w.obj.objgen] for g in groups for w in g.widgets if w.obj.objgen in where}
+    pages = _read_pages(source, pdf, wanted, job)
     located = []
     for group in groups:
         mine = []
         for widget in group.widgets:
             number = where.get(widget.obj.objgen)
-            if number in pages:
-                mine.append(_widget(widget, number, pages[number][1]))
+            if number in pages and (shown := _widget(widget, number, pages[number][1])):
+                mine.append(shown)
         located.append(mine)
     used: dict[int, set[int]] = {}
     for number, (runs, _view) in pages.items():
@@ -232,18 +167,19 @@ def describe(source: Source, pdf: pikepdf.Pdf, groups: list[Group]) -> list[dict
     ]
 
 
-def _widget(widget: Any, number: int, view: Any) -> Widget:
-    rect = [float(v) for v in widget.obj.get("/Rect", [0, 0, 0, 0])][:4]
-    while len(rect) < 4:
-        rect.append(0.0)
-    user = (
-        min(rect[0], rect[2]),
-        min(rect[1], rect[3]),
-        max(rect[0], rect[2]),
-        max(rect[1], rect[3]),
-    )
-    fraction = view.box(user)
-    return Widget(number, _points(view, fraction), fraction, on_states(widget))
+def _widget(widget: Any, number: int, view: Any) -> Widget | None:
+    """Where a widget shows; None for one that does not (hidden, no size)."""
+    try:
+        rect = [float(v) for v in widget.obj.Rect][:4]
+        hidden = int(widget.obj.get("/F", 0)) & (HIDDEN | NO_VIEW)
+    except (AttributeError, TypeError, ValueError, pikepdf.PdfError):
+        return None
+    if hidden or len(rect) < 4 or rect[0] == rect[2] or rect[1] == rect[3]:
+        return None
+    x0, x1 = sorted((rect[0], rect[2]))
+    y0, y1 = sorted((rect[1], rect[3]))
+    fraction = view.box((x0, y0, x1, y1))
+    return Widget(number, points(view, fraction), fraction, on_states(widget))
 
 
 def _described(
@@ -290,17 +226,19 @@ def tooltip(field: Any) -> str | None:
     obj, hops = field.obj, 0
     while isinstance(obj, pikepdf.Dictionary) and hops < 32:
         tu = obj.get("/TU")
-        if isinstance(tu, pikepdf.String) and (text := _clean(str(tu))):
+        if isinstance(tu, pikepdf.String) and (text := clean(str(tu))):
             return text[:200]
         obj, hops = obj.get("/Parent"), hops + 1
     return None
 
 
 def _read_pages(
-    source: Source, pdf: pikepdf.Pdf, wanted: set[int]
+    source: Source, pdf: pikepdf.Pdf, wanted: set[int], job: Job
 ) -> dict[int, tuple[list[Run], Any]]:
-    """The runs and mapping of every page with a widget, by page number; none when
-    pdfium cannot read the file (labels then come from tooltips and names)."""
+    """The runs and mapping of every page with a widget, by page number; a page
+    pdfium cannot read is left out (its fields go by tooltips and names)."""
+    import pypdfium2 as pdfium
+
     from app.pdf.render import PDFIUM, open_rendering
 
     read: dict[int, tuple[list[Run], Any]] = {}
@@ -309,8 +247,12 @@ def _read_pages(
     try:
         with open_rendering(source, len(pdf.pages)) as document:
             for number in sorted(wanted):
+                job.check()
                 with PDFIUM:
-                    read[number] = page_runs(document, number - 1)
+                    try:
+                        read[number] = page_runs(document, number - 1)
+                    except pdfium.PdfiumError:
+                        continue
     except PdfError:
         return {}
     return read

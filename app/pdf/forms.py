@@ -101,7 +101,7 @@ def list_fields(source: Source, job: Job) -> list[dict[str, Any]]:
             found.append(entry)
             groups.append(Group(name, str(kind), fields, widgets))
         job.check()
-        for entry, described in zip(found, describe(source, pdf, groups), strict=True):
+        for entry, described in zip(found, describe(source, pdf, groups, job), strict=True):
             entry.update(described)
         return found
 

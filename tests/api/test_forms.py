@@ -161,6 +161,7 @@ def test_tooltips_printed_words_and_state_names_label_a_made_form(api):
         "email": "Your e-mail address",  # the tooltip wins over the printed "E-mail"
         "addr_line_2": "Addr line 2",
         "comments": "Comments",  # just above
+        "tel": "Phone",  # the line of underscores it is drawn over is no word
         "radio_grp": "Sex",  # before the buttons, which have no words of their own
         "agree": "I agree to the terms",
         "town": "Town",  # on a turned page, left as shown

@@ -112,6 +112,7 @@ def test_a_made_form_by_its_tooltips_and_state_names_on_a_phone(form_page, tmp_p
         "Addr line 2",
         "Comments",
         "Sex",
+        "Phone",
         "I agree to the terms",
         "Town",
     ]
