@@ -236,15 +236,19 @@ def _read_pages(
     source: Source, pdf: pikepdf.Pdf, wanted: set[int], job: Job
 ) -> dict[int, tuple[list[Run], Any]]:
     """The runs and mapping of every page with a widget, by page number; a page
-    pdfium cannot read is left out (its fields go by tooltips and names)."""
+    pdfium cannot read, or a file too large to decode, is left out (its fields go
+    by tooltips and names, without boxes)."""
     import pypdfium2 as pdfium
 
+    from app.pdf.core.budget import check_streams
     from app.pdf.render import PDFIUM, open_rendering
 
     read: dict[int, tuple[list[Run], Any]] = {}
     if not wanted:
         return read
     try:
+        # pdfium decodes what it reads: a decompression bomb is listed without it.
+        check_streams(pdf, source.name, job)
         with open_rendering(source, len(pdf.pages)) as document:
             for number in sorted(wanted):
                 job.check()

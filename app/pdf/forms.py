@@ -65,7 +65,7 @@ def list_fields(source: Source, job: Job) -> list[dict[str, Any]]:
     :func:`fill` takes."""
     from app.pdf.form_labels import Group, describe, pages_of
 
-    doc = open_pdf(source, job, decodes=True)  # pdfium reads the pages' text
+    doc = open_pdf(source, job)
     with doc.pdf:
         pdf = doc.pdf
         if "/AcroForm" not in pdf.Root:
