@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers import system
 from helpers.form_pdf import form_pdf
 from playwright.sync_api import expect
 
@@ -21,9 +22,14 @@ LIBRE_FORM = "012-libreoffice-form/libreoffice-form.pdf"
 def form_page(chromium, sheaf):
     contexts = []
 
-    def open_with(path: Path, locale: str = "en-US", size: tuple[int, int] = (1366, 768)):
+    def open_with(
+        path: Path, locale: str = "en-US", size: tuple[int, int] = (1366, 768), **options
+    ):
         context = chromium.new_context(
-            accept_downloads=True, locale=locale, viewport={"width": size[0], "height": size[1]}
+            accept_downloads=True,
+            locale=locale,
+            viewport={"width": size[0], "height": size[1]},
+            **options,
         )
         contexts.append(context)
         page = context.new_page()
@@ -131,3 +137,20 @@ def test_a_made_form_by_its_tooltips_and_state_names_on_a_phone(form_page, tmp_p
     with pikepdf.open(io.BytesIO(data)) as pdf:
         group = next(f for f in pdf.acroform.fields if f.fully_qualified_name == "radio_grp")
         assert [str(k.AS) for k in group.obj.Parent.Kids] == ["/Off", "/Male"]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_the_filled_in_form_page_passes_axe(form_page, samples, locale):
+    script = system.axe_script()
+    if script is None:
+        pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
+    # Only the test injects axe: bypass_csp lets its script in.
+    page = form_page(samples / LIBRE_FORM, locale, bypass_csp=True)
+    expect(page.locator("#form-pages .ff-stage img")).to_have_attribute("src", re.compile("^data:"))
+    page.locator(".ff-outline").nth(3).click()
+    page.add_script_tag(path=str(script))
+    violations = page.evaluate(
+        "async () => (await axe.run()).violations.map("
+        "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+    )
+    assert violations == []

@@ -4,8 +4,9 @@ Page 1 prints its labels as page text beside the fields (left of, above, right o
 checkbox); one field has a tooltip that wins over its printed word; the radio group
 "radio_grp" has appearance states Female and Male, export values 1 and 2 (/Opt) and no
 words beside its buttons, but "Sex:" printed before them; "addr_line_2" has nothing
-near it; "tel" lies over the underscores printed after "Phone". Page 2 is turned (/Rotate 90) and cropped, its field painted red, so a box
-the server gives can be checked against the rendered picture.
+near it; "tel" lies over the underscores printed after "Phone". Page 2 is turned
+(/Rotate 90) and cropped, its field painted red, so a box the server gives can be
+checked against the rendered picture.
 """
 
 from __future__ import annotations
