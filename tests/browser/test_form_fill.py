@@ -23,7 +23,11 @@ def form_page(chromium, sheaf):
     contexts = []
 
     def open_with(
-        path: Path, locale: str = "en-US", size: tuple[int, int] = (1366, 768), **options
+        path: Path,
+        locale: str = "en-US",
+        size: tuple[int, int] = (1366, 768),
+        listed: bool = True,
+        **options,
     ):
         context = chromium.new_context(
             accept_downloads=True,
@@ -37,7 +41,8 @@ def form_page(chromium, sheaf):
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/forms", wait_until="load")
         page.set_input_files("#file-input", str(path))
-        expect(page.locator("#form-fields .ff-field").first).to_be_visible()
+        if listed:
+            expect(page.locator("#form-fields .ff-field").first).to_be_visible()
         return page
 
     yield open_with
@@ -137,6 +142,24 @@ def test_a_made_form_by_its_tooltips_and_state_names_on_a_phone(form_page, tmp_p
     with pikepdf.open(io.BytesIO(data)) as pdf:
         group = next(f for f in pdf.acroform.fields if f.fully_qualified_name == "radio_grp")
         assert [str(k.AS) for k in group.obj.Parent.Kids] == ["/Off", "/Male"]
+
+
+def test_a_protected_form_is_listed_once_its_password_is_typed(form_page, samples, tmp_path):
+    with pikepdf.open(samples / LIBRE_FORM) as pdf:
+        pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(user="u", owner="o"))
+    page = form_page(tmp_path / "locked.pdf", listed=False)
+    expect(page.locator("#error-password")).to_be_visible()
+    page.fill("#opt-password", "u")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("checkbox", name="Agree to privacy policy")).to_be_visible()
+    expect(page.locator("#form-pages .ff-stage img")).to_have_attribute("src", re.compile("^data:"))
+    page.click(".ff-outline[aria-label='Last Name']")
+    page.keyboard.type("Lee")
+    with page.expect_download() as info:
+        page.click("#run-button")
+    with pikepdf.open(info.value.path(), password="u") as pdf:
+        values = {f.fully_qualified_name: str(f.value) for f in pdf.acroform.fields}
+    assert values["Last Name"] == "Lee"
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])

@@ -244,9 +244,18 @@
       return values;
     };
 
+    var chosen = null;
     form.addEventListener("sheaf:files", function (e) {
-      if (e.detail && e.detail.length) { readFields(e.detail[0]); } else { reading++; clear(); }
+      chosen = e.detail && e.detail.length ? e.detail[0] : null;
+      if (chosen) { readFields(chosen); } else { reading++; clear(); }
     });
+    /* A protected form is listed once its password is typed. */
+    var password = form.querySelector("[name=password]");
+    if (password) {
+      password.addEventListener("change", function () {
+        if (chosen && fieldsBox.hidden && password.value) { readFields(chosen); }
+      });
+    }
     form.sheafExtras = form.sheafExtras || [];
     form.sheafExtras.push(function (data) { data.set("values", JSON.stringify(changedValues())); });
   };
