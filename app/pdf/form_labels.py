@@ -28,7 +28,7 @@ from app.pdf.page_text import Box, Run, clean, page_runs, points, same_line
 
 LEFT_REACH = 150.0  # how far left of a field its label may end
 SIDE_REACH = 60.0  # how far from a checkbox or radio button its words may start
-ABOVE_REACH = 24.0  # how far above a field its label may sit (or 1.5 field heights)
+ABOVE_REACH = 24.0  # how far above a field its label may sit (up to twice, for tall ones)
 RIGHT_BONUS = 3.0  # a checkbox's words are more often on its right: prefer them a little
 HIDDEN, NO_VIEW = 2, 32  # annotation flags: not shown on the page
 LONGEST = 120  # characters of a label; a paragraph above a field is not its label
@@ -75,7 +75,7 @@ def nearest(runs: list[Run], rect: Box, sides: tuple[str, ...], skip: set[int]) 
     reach = {
         "left": LEFT_REACH,
         "right": SIDE_REACH,
-        "above": max(ABOVE_REACH, 1.5 * (rect[3] - rect[1])),
+        "above": max(ABOVE_REACH, min(1.5 * (rect[3] - rect[1]), 2 * ABOVE_REACH)),
     }
     for side in sides:
         found = [
