@@ -7,7 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from app.desktop.opened import OpenedFiles
-    from app.views import auth, errors, health, main, opened, signature, tools
+    from app.views import auth, errors, health, main, opened, results, signature, tools, workspace
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
@@ -20,3 +20,5 @@ def register_blueprints(app: Flask) -> None:
     if state_of(app).settings.desktop:
         state_of(app).opened = OpenedFiles()  # files opened with Sheaf, by id
     errors.init_app(app)
+    workspace.init_app(app)
+    results.init_app(app)
