@@ -132,7 +132,7 @@
       });
     }, function () { useWorkspace = false; });
   };
-  window.Sheaf.replacesSelection = !multiple;
+  window.Sheaf.replacesSelection = !multiple && !batch;  // strip.js: "Add files" here
   var chooseFiles = function (chosen) {
     ui.showError("");
     if (useWorkspace) {
