@@ -131,6 +131,8 @@ def test_a_made_form_by_its_tooltips_and_state_names_on_a_phone(form_page, tmp_p
     ]
     expect(page.locator("#form-pages h2")).to_have_text("表单" if locale == "zh-CN" else "The form")
     expect(page.locator(".ff-page figcaption")).to_have_count(2)  # both pages have fields
+    expect(page.locator(".ff-stage.waiting")).to_have_count(0)  # both pictures arrived
+    expect(page.locator(".ff-page img[src^='data:']")).to_have_count(2)
     sex = page.get_by_role("group", name="Sex")
     sex.get_by_text("Male", exact=True).click()
     page.get_by_role("textbox", name="Your e-mail address").fill("ada@example.org")

@@ -162,11 +162,11 @@
       numbers.sort(function (a, b) { return a - b; });
       numbers = numbers.slice(0, MAX_PAGES);
       pagesBox.hidden = !numbers.length;
-      var picture = function (k) {
-        if (k >= numbers.length || token !== reading) { return; }
-        var number = numbers[k];
+      /* Every page's place and outlines at once; the pictures follow, pages next to
+       * each other in one request (the preview gives up to twelve from one page). */
+      var images = {};
+      numbers.forEach(function (number) {
         var figure = make("figure", "ff-page");
-        var caption = make("figcaption", "", say("page").replace("{n}", String(number)));
         var stage = make("div", "ff-stage waiting");
         var img = make("img");
         img.alt = say("picture").replace("{n}", String(number));
@@ -176,18 +176,32 @@
             if (w.page === number) { stage.appendChild(outline(f, i, w)); }
           });
         });
-        figure.appendChild(caption);
+        figure.appendChild(make("figcaption", "", say("page").replace("{n}", String(number))));
         figure.appendChild(stage);
         stages.appendChild(figure);
+        images[number] = img;
+      });
+      var runs = [];
+      numbers.forEach(function (number) {
+        var last = runs[runs.length - 1];
+        if (last && last.from + last.count === number) { last.count++; } else { runs.push({ from: number, count: 1 }); }
+      });
+      var picture = function (k) {
+        if (k >= runs.length || token !== reading) { return; }
         var data = withFile(file);
         data.append("width", String(PICTURE_WIDTH));
-        data.append("page", String(number));
+        data.append("page", String(runs[k].from));
+        data.append("count", String(runs[k].count));
         window.Sheaf.post(form.dataset.preview, data)
           .then(function (resp) { return resp.ok ? resp.json() : null; })
           .then(function (body) {
             if (body && token === reading) {
-              img.src = body.image;
-              stage.classList.remove("waiting");
+              (body.images || [body.image]).forEach(function (src, n) {
+                var img = images[runs[k].from + n];
+                if (!img) { return; }
+                img.src = src;
+                img.parentNode.classList.remove("waiting");
+              });
             }
             picture(k + 1);
           })
