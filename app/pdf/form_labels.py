@@ -67,6 +67,9 @@ def _beside(run: Run, rect: Box, side: str) -> float | None:
         return r[0] - rect[2]
     if side == "above" and r[3] <= rect[1] + 2 and r[0] < rect[2] and r[2] > rect[0]:
         return rect[1] - r[3]
+    inside = r[0] >= rect[0] - 1 and r[2] <= rect[2] + 1 and r[1] >= rect[1] - 1
+    if side == "inside" and inside and r[3] <= rect[3] + 1:
+        return r[1] - rect[1]  # a caption printed in the box the field covers
     return None
 
 
@@ -76,6 +79,7 @@ def nearest(runs: list[Run], rect: Box, sides: tuple[str, ...], skip: set[int]) 
         "left": LEFT_REACH,
         "right": SIDE_REACH,
         "above": max(ABOVE_REACH, min(1.5 * (rect[3] - rect[1]), 2 * ABOVE_REACH)),
+        "inside": rect[3] - rect[1],
     }
     for side in sides:
         found = [
@@ -197,7 +201,11 @@ def _described(
         elif group.kind == "radio":
             label = nearest(runs, first.rect, ("left", "above"), used[first.page])
         else:
-            label = nearest(runs, first.rect, ("left", "above"), set())
+            # Words beside a checkbox are its own, except on the line before a field
+            # ("[ ] Other: ____" labels both).
+            label = nearest(runs, first.rect, ("left",), set()) or nearest(
+                runs, first.rect, ("above", "inside"), used[first.page]
+            )
     choices: list[dict[str, str]] = []
     if group.kind in ("checkbox", "radio"):
         words: dict[str, str] = {}

@@ -162,6 +162,7 @@ def test_tooltips_printed_words_and_state_names_label_a_made_form(api):
         "addr_line_2": "Addr line 2",
         "comments": "Comments",  # just above
         "tel": "Phone",  # the line of underscores it is drawn over is no word
+        "zip_cd": "Postcode",  # printed in the box the field covers
         "radio_grp": "Sex",  # before the buttons, which have no words of their own
         "agree": "I agree to the terms",
         "town": "Town",  # on a turned page, left as shown

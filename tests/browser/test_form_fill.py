@@ -127,6 +127,7 @@ def test_a_made_form_by_its_tooltips_and_state_names_on_a_phone(form_page, tmp_p
         "Sex",
         "Phone",
         "I agree to the terms",
+        "Postcode",
         "Town",
     ]
     expect(page.locator("#form-pages h2")).to_have_text("表单" if locale == "zh-CN" else "The form")

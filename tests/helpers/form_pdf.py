@@ -4,7 +4,8 @@ Page 1 prints its labels as page text beside the fields (left of, above, right o
 checkbox); one field has a tooltip that wins over its printed word; the radio group
 "radio_grp" has appearance states Female and Male, export values 1 and 2 (/Opt) and no
 words beside its buttons, but "Sex:" printed before them; "addr_line_2" has nothing
-near it; "tel" lies over the underscores printed after "Phone". Page 2 is turned
+near it; "tel" lies over the underscores printed after "Phone"; "zip_cd" covers
+its printed caption "Postcode". Page 2 is turned
 (/Rotate 90) and cropped, its field painted red, so a box the server gives can be
 checked against the rendered picture.
 """
@@ -97,12 +98,14 @@ def form_pdf() -> bytes:
         + _text(20, 522, "Sex:")
         + _text(68, 452, "I agree to the terms")
         + _text(50, 485, "Phone " + "_" * 30)
+        + _text(252, 409, "Postcode")
     )
     text_field(one, "fullname", [130, 696, 330, 714])
     text_field(one, "email", [130, 666, 330, 684], TU=pikepdf.String("Your e-mail address"))
     text_field(one, "addr_line_2", [130, 630, 330, 648])
     text_field(one, "comments", [50, 560, 330, 590])
     text_field(one, "tel", [86, 482, 266, 496])  # over the printed underscores
+    text_field(one, "zip_cd", [250, 390, 400, 420])  # its caption printed inside
     sex = pdf.make_indirect(
         pikepdf.Dictionary(
             FT=pikepdf.Name.Btn,
