@@ -149,6 +149,24 @@ def test_a_made_form_by_its_tooltips_and_state_names_on_a_phone(form_page, tmp_p
         assert [str(k.AS) for k in group.obj.Parent.Kids] == ["/Off", "/Male"]
 
 
+def test_the_pictures_beside_the_list_follow_the_field_being_filled(form_page, tmp_path):
+    path = tmp_path / "made-form.pdf"
+    path.write_bytes(form_pdf())
+    page = form_page(path)  # wide: the pictures are beside the list, page 2 below the fold
+    expect(page.locator(".ff-stage.waiting")).to_have_count(0)
+    pictures = page.locator("#form-pages")
+    outline = page.locator(".ff-outline[aria-label='Town']")
+    below = pictures.bounding_box()
+    assert outline.bounding_box()["y"] > below["y"] + below["height"]  # out of sight
+    page.get_by_role("textbox", name="Town").focus()
+    expect(page.locator(".ff-outline.ff-active[aria-label='Town']")).to_have_count(1)
+    page.wait_for_function(
+        "([a, b]) => { const v = a.getBoundingClientRect(), o = b.getBoundingClientRect();"
+        " return o.top >= v.top && o.bottom <= v.bottom; }",
+        arg=[pictures.element_handle(), outline.element_handle()],
+    )
+
+
 def test_a_protected_form_is_listed_once_its_password_is_typed(form_page, samples, tmp_path):
     with pikepdf.open(samples / LIBRE_FORM) as pdf:
         pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(user="u", owner="o"))

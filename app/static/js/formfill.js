@@ -95,7 +95,7 @@
       el.dataset.kind = f.type;
       el.dataset.before = JSON.stringify(f.type === "checkbox" ? !!f.value : f.value || "");
       el.disabled = f.read_only || f.type === "signature";
-      box.addEventListener("focusin", function () { highlight(i); });
+      box.addEventListener("focusin", function () { highlight(i); reveal(i); });
       return box;
     };
 
@@ -109,6 +109,18 @@
       });
       var box = document.getElementById("ff-field-" + i);
       if (box) { box.classList.add("ff-active"); }
+    };
+    /* Beside the list (wide screens), the pictures scroll by themselves to the field
+     * being filled; on a phone they are above the list and stay where they are. */
+    var reveal = function (i) {
+      if (!pagesBox || pagesBox.hidden || getComputedStyle(pagesBox).position !== "sticky") { return; }
+      var mark = pagesBox.querySelector('[data-field="' + i + '"]');
+      if (!mark) { return; }
+      var view = pagesBox.getBoundingClientRect();
+      var at = mark.getBoundingClientRect();
+      if (at.top < view.top || at.bottom > view.bottom) {
+        pagesBox.scrollTop += at.top - view.top - view.height / 3;
+      }
     };
     var goTo = function (i, value) {
       var box = document.getElementById("ff-field-" + i);
