@@ -67,8 +67,9 @@ def _field(page, label: str):
     return page.locator("#form-fields .ff-field", has=page.get_by_text(label, exact=True))
 
 
-def test_the_list_speaks_the_pages_words_and_a_checkbox_sits_beside_them(form_page, samples):
-    page = form_page(samples / LIBRE_FORM)
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)])
+def test_the_list_speaks_the_pages_words_and_a_checkbox_sits_beside_them(form_page, samples, size):
+    page = form_page(samples / LIBRE_FORM, size=size)
     fields = page.locator("#form-fields")
     for words in ("First Name", "Gender", "Agree to privacy policy", "Other", "First Name 2"):
         expect(fields.get_by_text(words, exact=True)).to_be_visible()
