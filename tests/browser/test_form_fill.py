@@ -105,6 +105,13 @@ def test_the_page_picture_outlines_the_fields_and_a_click_goes_to_one(form_page,
     expect(_field(page, "Agree to privacy policy")).not_to_have_class(re.compile("ff-active"))
     expect(page.locator(".ff-outline.ff-active[aria-label='Last Name']")).to_have_count(1)
     page.keyboard.type("Lee")
+    # What was typed and ticked shows on the picture too, where the page will show it.
+    shown = page.locator("#form-pages .ff-value-box")
+    expect(shown.and_(page.locator("[data-name='Last Name']"))).to_have_text("Lee")
+    expect(shown.and_(page.locator("[data-name='First Name']"))).to_have_text("Alice")
+    expect(shown.and_(page.locator("[data-name='Agree to privacy policy']"))).to_have_text("✓")
+    expect(shown.and_(page.locator("[data-name='Gender: Male']"))).to_have_text("●")
+    expect(shown.and_(page.locator("[data-name='Gender: Female']"))).to_have_text("")
     values = _values(_download(page))
     assert values["Last Name"] == "Lee" and values["gdpr"] == "/Yes"
     assert values["female"] == "/2" and values["First Name"] == "Alice"

@@ -96,6 +96,8 @@
       el.dataset.before = JSON.stringify(f.type === "checkbox" ? !!f.value : f.value || "");
       el.disabled = f.read_only || f.type === "signature";
       box.addEventListener("focusin", function () { highlight(i); reveal(i); });
+      box.addEventListener("input", function () { paint(i); });
+      box.addEventListener("change", function () { paint(i); });
       return box;
     };
 
@@ -161,6 +163,31 @@
       b.addEventListener("click", function () { goTo(i, widget.value); });
       return b;
     };
+    /* Under each outline, the answer as it will show (a picture, not a second name
+     * for the button: the list says it to screen readers). */
+    var answer = function (f, i, widget, outlined) {
+      var place = make("span", "ff-value-box ff-value-" + f.type);
+      place.setAttribute("aria-hidden", "true");
+      ["left", "top", "width", "height"].forEach(function (side) { place.style[side] = outlined.style[side]; });
+      place.dataset.for = String(i);
+      place.dataset.name = outlined.title;
+      var shown = make("span", "ff-value");
+      shown.dataset.value = widget.value === null || widget.value === undefined ? "" : widget.value;
+      place.appendChild(shown);
+      return place;
+    };
+    /* The answers show on the picture as they are typed (pdfium's picture has the
+     * page without its fields' values): text as text, a tick, a dot. */
+    var paint = function (i) {
+      var el = document.getElementById("ff-" + i);
+      if (!el || !pagesBox) { return; }
+      Array.prototype.forEach.call(pagesBox.querySelectorAll('[data-for="' + i + '"] .ff-value'), function (shown) {
+        var kind = el.dataset.kind;
+        shown.textContent = kind === "checkbox" ? (el.checked ? "\u2713" : "")
+          : kind === "radio" ? (el.value !== "" && el.value === shown.dataset.value ? "\u25CF" : "")
+          : kind === "signature" ? "" : el.value;
+      });
+    };
     var showPages = function (file, fields, token) {
       if (!pagesBox) { return; }
       var stages = pagesBox.querySelector(".ff-stages");
@@ -185,7 +212,10 @@
         stage.appendChild(img);
         fields.forEach(function (f, i) {
           (f.widgets || []).forEach(function (w) {
-            if (w.page === number) { stage.appendChild(outline(f, i, w)); }
+            if (w.page !== number) { return; }
+            var outlined = outline(f, i, w);
+            stage.appendChild(answer(f, i, w, outlined));
+            stage.appendChild(outlined);
           });
         });
         figure.appendChild(make("figcaption", "", say("page").replace("{n}", String(number))));
@@ -219,6 +249,7 @@
           })
           .catch(function () { picture(k + 1); });
       };
+      fields.forEach(function (f, i) { paint(i); });
       picture(0);
     };
 
