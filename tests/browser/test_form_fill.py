@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from helpers import system
+from helpers.browser import choose, download
 from helpers.form_pdf import form_pdf
 from playwright.sync_api import expect
 
@@ -40,7 +41,7 @@ def form_page(chromium, sheaf):
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/forms", wait_until="load")
-        page.set_input_files("#file-input", str(path))
+        choose(page, path)
         if listed:
             expect(page.locator("#form-fields .ff-field").first).to_be_visible()
         return page
@@ -48,14 +49,6 @@ def form_page(chromium, sheaf):
     yield open_with
     for context in contexts:
         context.close()
-
-
-def _download(page) -> bytes:
-    """Run the tool, then take the file from the result's Download link."""
-    page.click("#run-button")
-    with page.expect_download() as info:
-        page.click("#download-link")
-    return Path(info.value.path()).read_bytes()
 
 
 def _values(data: bytes) -> dict[str, str]:
@@ -112,7 +105,7 @@ def test_the_page_picture_outlines_the_fields_and_a_click_goes_to_one(form_page,
     expect(shown.and_(page.locator("[data-name='Agree to privacy policy']"))).to_have_text("✓")
     expect(shown.and_(page.locator("[data-name='Gender: Male']"))).to_have_text("●")
     expect(shown.and_(page.locator("[data-name='Gender: Female']"))).to_have_text("")
-    values = _values(_download(page))
+    values = _values(download(page))
     assert values["Last Name"] == "Lee" and values["gdpr"] == "/Yes"
     assert values["female"] == "/2" and values["First Name"] == "Alice"
 
@@ -148,7 +141,7 @@ def test_a_made_form_by_its_tooltips_and_state_names_on_a_phone(form_page, tmp_p
     page.click(".ff-outline[aria-label='Town']")
     expect(page.get_by_role("textbox", name="Town")).to_be_focused()
     page.keyboard.type("伦敦")
-    data = _download(page)
+    data = download(page)
     values = _values(data)
     assert values["radio_grp"] == "/Male" and values["email"] == "ada@example.org"
     assert values["town"] == "伦敦"
@@ -186,7 +179,7 @@ def test_a_protected_form_is_listed_once_its_password_is_typed(form_page, sample
     expect(page.locator("#form-pages .ff-stage img")).to_have_attribute("src", re.compile("^data:"))
     page.click(".ff-outline[aria-label='Last Name']")
     page.keyboard.type("Lee")
-    with pikepdf.open(io.BytesIO(_download(page)), password="u") as pdf:
+    with pikepdf.open(io.BytesIO(download(page)), password="u") as pdf:
         values = {f.fully_qualified_name: str(f.value) for f in pdf.acroform.fields}
     assert values["Last Name"] == "Lee"
 

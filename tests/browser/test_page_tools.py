@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 import re
 import time
-from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from helpers.browser import choose, download
 from helpers.pdfcheck import texts
 from playwright.sync_api import expect
 
@@ -28,7 +28,7 @@ def tool(chromium, sheaf, samples):
 
     def open_with(slug: str, sample: str = FOUR):
         page.goto(f"{sheaf.base}/tools/{slug}", wait_until="load")
-        page.set_input_files("#file-input", str(samples / sample))
+        choose(page, str(samples / sample))
         expect(page.locator("#page-box")).to_be_visible()
         expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
         return page
@@ -38,11 +38,7 @@ def tool(chromium, sheaf, samples):
 
 
 def _download(page) -> bytes:
-    """Run the tool, then take the file from the result's Download link."""
-    page.click("#run-button")
-    with page.expect_download() as info:
-        page.click("#download-link")
-    return Path(info.value.path()).read_bytes()
+    return download(page)
 
 
 def _drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -196,7 +192,7 @@ def test_a_crop_box_over_the_top_half_is_accepted_as_drawn(chromium, sheaf, samp
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/crop", wait_until="load")
-        page.set_input_files("#file-input", str(samples / FOUR))
+        choose(page, str(samples / FOUR))
         expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
         _drag(page, (0.0, 0.0), (1.0, 0.5))
         bottom = float(page.input_value("#opt-bottom"))
@@ -232,7 +228,7 @@ def test_the_run_button_stays_put_when_the_page_picture_arrives(chromium, sheaf,
                 held.append(route)
 
         page.route("**/api/v1/preview", hold)
-        page.set_input_files("#file-input", str(samples / FOUR))
+        choose(page, str(samples / FOUR))
         expect(page.locator("#page-box")).to_be_visible()
         page.wait_for_function("document.querySelector('#page-stage.waiting') !== null")
         before = page.locator("#run-button").bounding_box()["y"]

@@ -272,3 +272,53 @@ def test_progress_goes_up_to_the_total_and_cancel_stops_the_work(chromium, sampl
         if context is not None:
             context.close()
         sheaf.stop()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from helpers import system
+
+    script = system.axe_script()
+    if script is None:
+        pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
+    return script
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_the_workspace_and_results_have_no_violations(
+    chromium, sheaf, samples, axe, scheme, locale
+):
+    # Only the test injects axe: bypass_csp lets its script in.
+    context, page, errors = _open(chromium, sheaf, locale, color_scheme=scheme, bypass_csp=True)
+    found: dict[str, list] = {}
+
+    def check(state: str) -> None:
+        page.add_script_tag(path=str(axe))
+        found[state] = page.evaluate(
+            "async () => (await axe.run()).violations.map("
+            "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+        )
+
+    try:
+        _tool(page, sheaf, "rotate")
+        page.set_input_files("#file-input", [str(samples / FOUR), str(samples / FOUR)])
+        page.wait_for_selector("#workspace-list .workspace-thumb[src^='data:image/png']")
+        check("strip with files")
+        page.click("#run-button")
+        page.wait_for_selector("#download-all", timeout=60_000)
+        check("results of two files")
+        page.locator("#workspace-list input[type=checkbox]").nth(1).uncheck()
+        page.wait_for_function(
+            "() => document.querySelectorAll('#file-list .file-item').length === 1"
+        )
+        page.click("#run-button")
+        _result(page)
+        check("a result with its pages and what comes next")
+        page.goto(sheaf.base + "/")
+        page.wait_for_selector("#workspace-list .workspace-item")
+        check("home page with files")
+        assert not errors, errors
+    finally:
+        context.close()
+    assert {name: v for name, v in found.items() if v} == {}

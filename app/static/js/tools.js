@@ -158,7 +158,13 @@
   var input = ui.dropzone(chooseFiles);
   ui.openedFiles(chooseFiles);
   if (useWorkspace) {
-    document.addEventListener("sheaf:workspace", refresh);
+    /* A result this page made is the file's new version in the workspace, but the page
+     * keeps its input: running again with other options redoes the step
+     * (result.js replaces that result); "Continue" takes the result onwards. */
+    document.addEventListener("sheaf:workspace", function (e) {
+      var why = e.detail && e.detail.reason;
+      if (why !== "result" && why !== "describe") { refresh(); }
+    });
     refresh();
   }
 
@@ -269,6 +275,7 @@
 
   /* Many files, one tool: each in turn, each result its file's next version; an
    * error names its file and the others go on. */
+  var batchMade = {};  // file id -> the result made here, replaced when run again
   var runAll = function () {
     var rows = [];
     var step = function (i) {
@@ -278,8 +285,11 @@
       ui.send(form.dataset.endpoint, one(file), true, function (answer) {
         var name = ui.resultName(answer);
         rows.push({ file: file, blob: answer.blob, name: name, note: noteFor(answer) });
-        var kept = answer.blob.type === "application/pdf" && file.workspaceId
-          ? ws.addResult(answer.blob, name, form.dataset.tool, { id: file.workspaceId }) : Promise.resolve();
+        var id = file.workspaceId;
+        var kept = answer.blob.type === "application/pdf" && id
+          ? ws.addResult(answer.blob, name, form.dataset.tool, { id: id }, null, batchMade[id])
+            .then(function (out) { batchMade[id] = { id: id, key: ws.current(out.doc).key }; })
+          : Promise.resolve();
         kept.then(function () { step(i + 1); });
       }, function (text, cancelled) {
         rows.push({ file: file, error: text });
