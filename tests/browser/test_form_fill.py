@@ -184,13 +184,13 @@ def test_a_protected_form_is_listed_once_its_password_is_typed(form_page, sample
     assert values["Last Name"] == "Lee"
 
 
-@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
-def test_the_filled_in_form_page_passes_axe(form_page, samples, locale):
+@pytest.mark.parametrize(("locale", "scheme"), [("en-US", "light"), ("zh-CN", "dark")])
+def test_the_filled_in_form_page_passes_axe(form_page, samples, locale, scheme):
     script = system.axe_script()
     if script is None:
         pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
     # Only the test injects axe: bypass_csp lets its script in.
-    page = form_page(samples / LIBRE_FORM, locale, bypass_csp=True)
+    page = form_page(samples / LIBRE_FORM, locale, bypass_csp=True, color_scheme=scheme)
     expect(page.locator("#form-pages .ff-stage img")).to_have_attribute("src", re.compile("^data:"))
     page.locator(".ff-outline").nth(3).click()
     page.add_script_tag(path=str(script))
