@@ -168,8 +168,8 @@ def test_a_form_is_filled_as_a_real_form(chromium, sheaf, samples):
         )
         expect(page.locator("#form-fields input[type=radio]")).to_have_count(2)
         expect(page.locator("#ff-0")).to_have_value("Alice")  # current values shown
-        page.check("#form-fields input[type=radio][value='2']")
-        page.check("#form-fields input[type=checkbox] >> nth=0")
+        page.get_by_role("radio", name="Male", exact=True).check()  # as the page says
+        page.get_by_role("checkbox", name="Agree to privacy policy").check()
         page.fill("#ff-1", "王")
         data = _download(page)
         with pikepdf.open(io.BytesIO(data)) as pdf:
