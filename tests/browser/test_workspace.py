@@ -435,3 +435,25 @@ def test_history_keeps_ten_versions_and_says_which_went(chromium, sheaf, samples
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_a_result_shows_its_first_pages_and_all_on_request(chromium, sheaf, tmp_path):
+    context, page, errors = _open(chromium, sheaf)
+    try:
+        path = tmp_path / "seven.pdf"
+        path.write_bytes(blank_pages(7, (200, 300)))
+        _tool(page, sheaf, "rotate")
+        page.set_input_files("#file-input", str(path))
+        page.wait_for_selector("#file-list .file-item")
+        page.click("#run-button")
+        _result(page)
+        pictures = page.locator("#result .result-page img")
+        assert pictures.count() == 4
+        assert "7" in page.inner_text("#result .result-facts")
+        page.click("#all-pages")
+        page.wait_for_function(
+            "() => document.querySelectorAll('#result .result-page img').length === 7"
+        )
+        assert not errors, errors
+    finally:
+        context.close()
