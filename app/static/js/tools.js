@@ -30,6 +30,7 @@
   };
   var preview = function (file, done) {
     if (previews.has(file)) { done(previews.get(file)); return; }
+    if (file.shown) { previews.set(file, file.shown); done(file.shown); return; }
     if (!isPdf(file)) {
       var shown = { image: URL.createObjectURL(file), pages: null };
       previews.set(file, shown);
