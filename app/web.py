@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from app.security.keys import Keys
     from app.security.throttle import Throttle
     from app.security.tickets import Tickets
-    from app.telemetry.metrics import Metrics
+    from app.telemetry.metrics import WorkerMetrics
 
 #: Where the runtime keeps the TCP peer's address before proxy headers rewrite it.
 PEER_KEY = f"{SLUG}.peer"
@@ -46,7 +46,7 @@ class State:
     keys: Keys | None = None
     throttle: Throttle | None = None
     policy: Policy | None = None
-    metrics: Metrics | None = None
+    metrics: WorkerMetrics | None = None
     scratch: Path | None = None
     scratch_lock: InstanceLock | None = None
     #: The home page's tool list, rendered once per (language, script root).

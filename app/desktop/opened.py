@@ -74,7 +74,7 @@ class Pin:
 
 
 @dataclass(frozen=True)
-class Opened:
+class OpenedFile:
     id: str
     path: Path
     name: str
@@ -138,12 +138,12 @@ class OpenedFiles:
     """The files opened in this desktop session, by id; safe across request threads.
     ``on_open`` hears of each readable file as it is added (the recent files list)."""
 
-    def __init__(self, on_open: Callable[[Opened], None] | None = None) -> None:
+    def __init__(self, on_open: Callable[[OpenedFile], None] | None = None) -> None:
         self._lock = threading.Lock()
-        self._items: dict[str, Opened] = {}
+        self._items: dict[str, OpenedFile] = {}
         self._on_open = on_open
 
-    def add(self, raw_paths: list[str], base: Path | None = None) -> list[Opened]:
+    def add(self, raw_paths: list[str], base: Path | None = None) -> list[OpenedFile]:
         """Register paths as given on a command line (relative to ``base``). A symlink is
         resolved now: Sheaf pins the file it named when the person opened it."""
         added = []
@@ -153,7 +153,9 @@ class OpenedFiles:
                 path = (base or Path.cwd()) / path
             path = Path(os.path.realpath(path))
             kind, problem, file, folder = examine(path)
-            entry = Opened(secrets.token_urlsafe(9), path, path.name, kind, problem, file, folder)
+            entry = OpenedFile(
+                secrets.token_urlsafe(9), path, path.name, kind, problem, file, folder
+            )
             with self._lock:
                 if len(self._items) >= MAX_OPENED:
                     self._items.pop(next(iter(self._items)))  # the oldest goes
@@ -163,16 +165,16 @@ class OpenedFiles:
                 self._on_open(entry)
         return added
 
-    def get(self, file_id: str) -> Opened | None:
+    def get(self, file_id: str) -> OpenedFile | None:
         with self._lock:
             return self._items.get(file_id)
 
-    def all(self) -> list[Opened]:
+    def all(self) -> list[OpenedFile]:
         with self._lock:
             return list(self._items.values())
 
 
-def open_pinned(entry: Opened) -> BinaryIO:
+def open_pinned(entry: OpenedFile) -> BinaryIO:
     """The opened file for reading, if it is still the one that was opened (else
     :class:`Changed`; a file that is gone raises FileNotFoundError)."""
     try:
@@ -190,7 +192,7 @@ def open_pinned(entry: Opened) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def _check_folder(entry: Opened) -> None:
+def _check_folder(entry: OpenedFile) -> None:
     try:
         folder = Pin.of(os.stat(entry.path.parent))
     except OSError:
@@ -199,7 +201,7 @@ def _check_folder(entry: Opened) -> None:
         raise Changed(FOLDER_CHANGED)
 
 
-def save_next_to(entry: Opened, name: str, data: BinaryIO) -> Path:
+def save_next_to(entry: OpenedFile, name: str, data: BinaryIO) -> Path:
     """Write ``data`` beside ``entry``'s file as ``name``, never over anything:
     ``name (2).pdf``, ``name (3).pdf``... The name is reduced to a plain file name.
     Refused (:class:`Changed`) if the file or its folder is not the one opened."""

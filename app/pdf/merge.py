@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
-from app.pdf.core.document import Opened, Result, Source, copy_pages, open_pdf, save
+from app.pdf.core.document import OpenDocument, Result, Source, copy_pages, open_pdf, save
 from app.pdf.core.inplace import Label, read_labels, write_labels
 from app.pdf.core.job import Job
 
@@ -23,7 +23,7 @@ def merge(sources: list[Source], output: Path, job: Job) -> Result:
     import pikepdf
 
     with ExitStack() as stack:
-        opened: list[Opened] = []
+        opened: list[OpenDocument] = []
         for source in sources:
             job.check()
             doc = open_pdf(source, job)

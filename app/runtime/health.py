@@ -37,7 +37,7 @@ class Flag(Protocol):
 
 
 def start(
-    host: str, port: int, stopping: Flag, metrics: Metrics | None = None
+    host: str, port: int, stopping: Flag, metrics: MetricsFolder | None = None
 ) -> ThreadingHTTPServer:
     """Answer on a thread of its own (one server process)."""
     server = ThreadingHTTPServer((host, port), _handler(stopping, metrics))
@@ -47,7 +47,7 @@ def start(
     return server
 
 
-def make(host: str, port: int, stopping: Flag, metrics: Metrics | None = None) -> HTTPServer:
+def make(host: str, port: int, stopping: Flag, metrics: MetricsFolder | None = None) -> HTTPServer:
     """For a loop that calls ``handle_request()`` itself (the workers' supervisor):
     no thread, so forking new workers stays safe."""
     server = HTTPServer((host, port), _handler(stopping, metrics))
@@ -74,14 +74,14 @@ def probe(health_port: int | None, port: int | None) -> int:
 
 
 @dataclass(frozen=True)
-class Metrics:
+class MetricsFolder:
     """Where the workers' counts are, for ``/metrics`` (see app.telemetry.metrics)."""
 
     folder: Path
     workers: int
 
 
-def _handler(stopping: Flag, metrics: Metrics | None) -> type[BaseHTTPRequestHandler]:
+def _handler(stopping: Flag, metrics: MetricsFolder | None) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         timeout = 5  # a probe that sends nothing cannot hold the supervisor's loop
 

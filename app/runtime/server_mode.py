@@ -45,7 +45,7 @@ from app.runtime.serving import (
 from app.web import state_of
 
 if TYPE_CHECKING:
-    from app.runtime.health import Metrics
+    from app.runtime.health import MetricsFolder
     from app.runtime.server import Share
 
 log = logging.getLogger("sheaf")
@@ -87,9 +87,9 @@ def run_server(options: Options, has_console: bool) -> int:
         workers = 1
     metrics = None
     if options.metrics:
-        from app.runtime.health import Metrics
+        from app.runtime.health import MetricsFolder
 
-        metrics = Metrics(Path(tempfile.mkdtemp(prefix="sheaf-metrics-")), workers)
+        metrics = MetricsFolder(Path(tempfile.mkdtemp(prefix="sheaf-metrics-")), workers)
     try:
         if workers == 1:
             sock = _bind(options)
@@ -131,7 +131,7 @@ def _serve(
     *,
     announce: bool,
     health: bool,
-    metrics: Metrics | None = None,
+    metrics: MetricsFolder | None = None,
     share: Share | None = None,
     memory: shared.Memory | None = None,
 ) -> int:
@@ -217,7 +217,7 @@ def _announce(options: Options, port: int, workers: int) -> None:
     console.say(f"{NAME} is running at {_url(options, port)}")
 
 
-def _supervise(options: Options, workers: int, metrics: Metrics | None) -> int:
+def _supervise(options: Options, workers: int, metrics: MetricsFolder | None) -> int:
     from app.runtime.supervisor import Supervisor
 
     sock = _bind(options)  # one listening socket, inherited by every worker

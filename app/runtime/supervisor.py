@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import socket
 
     from app.runtime.cli import Options
-    from app.runtime.health import Metrics
+    from app.runtime.health import MetricsFolder
 
 log = logging.getLogger("sheaf")
 
@@ -86,7 +86,7 @@ class Supervisor:
         options: Options,
         sock: socket.socket,
         workers: int,
-        metrics: Metrics | None,
+        metrics: MetricsFolder | None,
         serve: Callable[..., int],
     ) -> None:
         self.options = options

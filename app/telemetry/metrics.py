@@ -27,7 +27,9 @@ FLUSH_SECONDS = 1.0
 BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
-class Metrics:
+class WorkerMetrics:
+    """This worker's request counts, flushed to its own file for ``/metrics`` to fold."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.file = folder / f"worker-{os.getpid()}.json"
@@ -198,7 +200,7 @@ def _finish(_exc: BaseException | None) -> None:
     )
 
 
-def _metrics() -> Metrics:
+def _metrics() -> WorkerMetrics:
 
     from app.web import need, state
 
@@ -209,7 +211,7 @@ def init_app(app: Flask, folder: Path) -> None:
     """Register first, so requests the security checks turn away are counted too."""
     from app.web import state_of
 
-    state_of(app).metrics = Metrics(folder)
+    state_of(app).metrics = WorkerMetrics(folder)
     app.before_request(_start)
     app.after_request(_answered)
     app.teardown_request(_finish)

@@ -29,7 +29,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from app.desktop.opened import Changed, Opened, OpenedFiles, open_pinned, save_next_to
+from app.desktop.opened import Changed, OpenedFile, OpenedFiles, open_pinned, save_next_to
 from app.web import error_response, need, state
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def registry() -> OpenedFiles:
     return files
 
 
-def _entry(file_id: str) -> Opened:
+def _entry(file_id: str) -> OpenedFile:
     entry = registry().get(file_id)
     if entry is None:
         abort(404)
@@ -79,7 +79,7 @@ def hand_over() -> Response | tuple[Response, int]:
     return jsonify({"opened": [e.id for e in added], "ticket": ticket}), 200
 
 
-def _unreadable(entry: Opened) -> Response:
+def _unreadable(entry: OpenedFile) -> Response:
     """A file that could not be read when it was opened (its reason, found then)."""
     return error_response(404, "not_found", _(entry.problem or "This file cannot be read."))
 
@@ -132,7 +132,7 @@ def preview(file_id: str) -> Response:
 
 
 @contextmanager
-def _readable_path(entry: Opened) -> Iterator[Path]:
+def _readable_path(entry: OpenedFile) -> Iterator[Path]:
     """A path the PDF layer can open that is surely the pinned file: the open
     descriptor's own name where the system has one (/proc), else a private copy."""
     import shutil

@@ -73,14 +73,14 @@ def protection_of(pdf: pikepdf.Pdf, password: str | None) -> Protection | None:
         return None
     info = pdf.encryption
     given = password or ""
-    # Opened with the owner password: qpdf recovers the user's where R < 5.
+    # OpenDocument with the owner password: qpdf recovers the user's where R < 5.
     user = given if pdf.user_password_matched else info.user_password.decode("latin-1")
     owner = given if pdf.owner_password_matched else None
     return Protection(user=user, owner=owner, allow=pdf.allow, aes256=info.R >= 6)
 
 
 @dataclass
-class Opened:
+class OpenDocument:
     pdf: pikepdf.Pdf
     source: Source
     protection: Protection | None = None
@@ -136,7 +136,7 @@ def sniff(path: Path, name: str) -> None:
 
 def open_pdf(
     source: Source, job: Job | None = None, *, decodes: bool = False, image_pixels: bool = True
-) -> Opened:
+) -> OpenDocument:
     """Open ``source`` with the job's page limit. ``decodes``: the caller will decode
     streams (render, parse content, recompress), so refuse decompression bombs first
     (always for encrypted files: re-encrypting them decodes what qpdf can).
@@ -175,7 +175,7 @@ def open_pdf(
             pdf.close()
             raise
     protection = protection_of(pdf, source.password)
-    return Opened(pdf=pdf, source=source, protection=protection, mended=mended)
+    return OpenDocument(pdf=pdf, source=source, protection=protection, mended=mended)
 
 
 def mend_page_count(pdf: pikepdf.Pdf, count: int) -> bool:
