@@ -14,10 +14,7 @@
     if (text) { node.textContent = text; }
     return node;
   };
-  var fill = function (text, values) {
-    Object.keys(values).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
-    return text;
-  };
+  var fill = window.Sheaf.format;
 
   var create = function (form, ui) {
     var msg = ui.msg;
@@ -48,10 +45,10 @@
       data.append("width", "160");
       if (count) { data.append("count", String(count)); }
       /* count 0: every page, from the organizer's thumbnails */
-      window.Sheaf.post(count ? form.dataset.preview : form.dataset.thumbnails, data)
-        .then(function (resp) { return resp.ok ? resp.json() : null; })
-        .then(function (body) {
-          if (!body) { return; }
+      window.Sheaf.postJson(count ? form.dataset.preview : form.dataset.thumbnails, data)
+        .then(function (answer) {
+          if (!answer.ok) { return null; }
+          var body = answer.body;
           if (!count) {
             body = { pages: body.count, images: body.pages.map(function (p) { return p.image; }) };
           }
@@ -223,5 +220,43 @@
     return { one: one, many: many, clear: clear };
   };
 
+  /* What the answer's headers say besides the file, in words. */
+  var noteFor = function (xhr, msg) {
+    var before = xhr.getResponseHeader("X-Sheaf-Size-Before");
+    var after = xhr.getResponseHeader("X-Sheaf-Size-After");
+    var summary = xhr.getResponseHeader("X-Sheaf-Summary"); /* compress, in words */
+    var note = summary ? decodeURIComponent(summary) : before && after ? msg(+after < +before ? "saved" : "notsmaller")
+      .replace("{before}", window.Sheaf.humanSize(+before))
+      .replace("{after}", window.Sheaf.humanSize(+after)) : "";
+    var repaired = xhr.getResponseHeader("X-Sheaf-Repaired");
+    if (repaired) {
+      var names = repaired.split(",").map(decodeURIComponent).join(", ");
+      note += " " + msg("repaired").replace("{names}", names);
+    }
+    if (xhr.getResponseHeader("X-Sheaf-Protected") === "kept") {
+      note += " " + msg("protected");
+    }
+    var report = xhr.getResponseHeader("X-Sheaf-Report");
+    var facts = report ? JSON.parse(decodeURIComponent(report)) : {};
+    if (facts.found !== undefined && facts.pages && facts.pages.length) {
+      note += " " + msg("redacted").replace("{pages}", facts.pages.join(", "));
+    }
+    if (facts.where) { note += redactedElsewhere(facts, msg); }
+    return note.trim();
+  };
+
+  /* Redaction's report in words: the other parts of the file the words went from, and
+   * whether hidden information went too (each part's name is a data-msg-place-*). */
+  var redactedElsewhere = function (facts, msg) {
+    var names = [];
+    facts.where.forEach(function (place) {
+      var name = msg("place-" + place) || msg("place-other");
+      if (msg("place-" + place) !== "-" && names.indexOf(name) < 0) { names.push(name); }
+    });
+    var note = names.length ? " " + msg("redactplaces").replace("{places}", names.join(", ")) : "";
+    return facts.hidden ? note + " " + msg("redacthidden") : note;
+  };
+
   window.Sheaf.results = create;
+  window.Sheaf.noteFor = noteFor;
 })();

@@ -26,6 +26,23 @@
     });
   };
 
+  /* The small helpers every script uses, here once. */
+  window.Sheaf.$ = function (id) { return document.getElementById(id); };
+  /* "Page {n} of {total}" with {n: 2, total: 5}: the words come from data-msg-* in the
+   * person's language, the values from the script. */
+  window.Sheaf.format = function (text, values) {
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  };
+  /* POST a form and read Sheaf's JSON answer: {ok, status, body} (body {} if not JSON). */
+  window.Sheaf.postJson = function (url, body) {
+    return window.Sheaf.post(url, body).then(function (resp) {
+      return resp.json().catch(function () { return {}; }).then(function (json) {
+        return { ok: resp.ok, status: resp.status, body: json };
+      });
+    });
+  };
+
   window.Sheaf.humanSize = function (bytes) {
     if (bytes < 1024) { return bytes + " B"; }
     if (bytes < 1048576) { return (bytes / 1024).toFixed(0) + " KB"; }

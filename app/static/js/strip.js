@@ -11,10 +11,7 @@
   var list = document.getElementById("workspace-list");
   var status = document.getElementById("workspace-status");
   var msg = function (name) { return box.getAttribute("data-msg-" + name) || ""; };
-  var fill = function (text, values) {
-    Object.keys(values).forEach(function (k) { text = text.split("{" + k + "}").join(values[k]); });
-    return text;
-  };
+  var fill = window.Sheaf.format;
   var human = window.Sheaf.humanSize || function (n) { return n + " B"; };
   var say = function (text) { status.textContent = text; };
   var isPdf = function (doc) { return /pdf/.test(doc.type) || /\.pdf$/i.test(ws.current(doc).name); };
@@ -32,10 +29,9 @@
     ws.file(doc).then(function (file) {
       var data = new FormData();
       data.append("file", file, file.name);
-      return window.Sheaf.post(box.dataset.preview, data);
-    }).then(function (resp) { return resp.ok ? resp.json() : null; })
-      .then(function (body) {
-        if (body) { ws.describe(doc.id, v.key, { pages: body.pages, thumb: body.image }); }
+      return window.Sheaf.postJson(box.dataset.preview, data);
+    }).then(function (answer) {
+        if (answer.ok) { ws.describe(doc.id, v.key, { pages: answer.body.pages, thumb: answer.body.image }); }
       })
       .catch(function () { /* no picture: the name and size still show */ });
   };

@@ -4,7 +4,7 @@
 (function () {
   "use strict";
 
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = window.Sheaf.$;
 
   var human = function (bytes) { return window.Sheaf.humanSize(bytes); };
 
