@@ -373,3 +373,13 @@ GROUPS: tuple[tuple[object, tuple[str, ...]], ...] = (
         ("compress", "protect", "unlock", "metadata", "strip-metadata", "repair"),
     ),
 )
+
+#: Operations with no tool page of their own, on purpose: the pages call them as they
+#: work, scripts call them directly (tests/core/test_tool_pages.py checks the list).
+API_ONLY: dict[str, str] = {
+    "metadata": "reading the details: the metadata page's Show current details",
+    "forms": "listing a form's fields: the form page, before filling them in",
+    "redact/matches": "where the words are: the redact page, before removing them",
+    "thumbnails": "every page small: the organizer",
+    "preview": "one page as a picture: page boxes and the workspace strip",
+}
