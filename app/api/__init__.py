@@ -14,8 +14,9 @@ from flask import Blueprint
 
 def init_app(app: object) -> None:
     from app.api import routes, workspace
+    from app.api.declare import BLUEPRINT
 
-    bp = Blueprint("api", __name__, url_prefix="/api/v1")  # one per app: tests make several
+    bp = Blueprint(BLUEPRINT, __name__, url_prefix="/api/v1")  # one per app: tests make several
     routes.register(bp)
     app.register_blueprint(bp)  # type: ignore[attr-defined]
     workspace.init_app(app)  # type: ignore[arg-type]

@@ -101,6 +101,21 @@ def find(name: str) -> Operation:
     return next(op for op in operations() if op.name == name)
 
 
+#: The blueprint the operations are served from (``/api/v1``).
+BLUEPRINT = "api"
+
+
+def view_name(name: str) -> str:
+    """The Flask view name of operation ``name``: ``metadata/edit`` -> ``op_metadata_edit``."""
+    return "op_" + name.replace("/", "_").replace("-", "_")
+
+
+def endpoint_of(name: str) -> str:
+    """What ``url_for`` takes for operation ``name``: the routes and the pages both ask here,
+    so a page cannot point at a route named by another rule."""
+    return f"{BLUEPRINT}.{view_name(name)}"
+
+
 # -- shared fields and helpers ----------------------------------------------------------
 
 PASSWORD = Field(

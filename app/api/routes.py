@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from app.api import openapi
-from app.api.declare import Context, FileOut, Operation, operations
+from app.api.declare import Context, FileOut, Operation, operations, view_name
 from app.api.inputs import InputError, read
 from app.api.names import content_disposition, download_name, header_value
 from app.api.workspace import Workspace
@@ -167,7 +167,7 @@ def _view(op: Operation) -> Callable[[], Response]:
         resp.call_on_close(workspace.cleanup)
         return resp
 
-    view.__name__ = "op_" + op.name.replace("/", "_").replace("-", "_")
+    view.__name__ = view_name(op.name)
     return view
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.pdf.compress.levels import LEVELS as COMPRESS_LEVELS
-from app.views.tool_model import IMAGE_ACCEPT, Option, Tool
+from app.views.tool_model import Option, Tool
 
 PAGES_HELP = _l("For example 1-3,5,8- or last. Empty means all pages.")
 WHICH_PAGES_HELP = _l("Which pages, for example 2 or 4-5, or last.")
@@ -21,9 +21,6 @@ TOOLS: tuple[Tool, ...] = (
         _l("Merge PDFs"),
         _l("Combine several PDFs into one, in your order."),
         "merge",
-        field="files",
-        multiple=True,
-        password=False,
     ),
     Tool(
         "split",
@@ -35,14 +32,13 @@ TOOLS: tuple[Tool, ...] = (
             Option(
                 "mode",
                 _l("How to split"),
-                "select",
                 (
                     ("single", _l("Every page on its own")),
                     ("every", _l("Every few pages")),
                     ("ranges", _l("By page ranges")),
                 ),
             ),
-            Option("every", _l("Pages per file"), "number", shown_when=("mode", "every")),
+            Option("every", _l("Pages per file"), shown_when=("mode", "every")),
             Option(
                 "ranges",
                 _l("Page ranges, one file each"),
@@ -70,7 +66,6 @@ TOOLS: tuple[Tool, ...] = (
             Option(
                 "angle",
                 _l("Turn"),
-                "select",
                 (
                     ("90", _l("90° clockwise")),
                     ("180", _l("180°")),
@@ -109,14 +104,12 @@ TOOLS: tuple[Tool, ...] = (
             Option(
                 "level",
                 _l("Compression"),
-                "select",
                 # Each level's one-line description is declared with the level.
                 tuple((lv.name, _l(lv.description)) for lv in COMPRESS_LEVELS.values()),
             ),
             Option(
                 "target_mb",
                 _l("At most (MB), optional"),
-                "number",
                 help=_l("For example 10 for e-mail. Sheaf finds the best level that gets there."),
             ),
         ),
@@ -128,16 +121,14 @@ TOOLS: tuple[Tool, ...] = (
         _l("Lock a PDF so it needs a password to open."),
         "protect",
         batch=True,
-        password=False,
         options=(
-            Option("new_password", _l("New password"), "password"),
-            Option("allow_print", _l("Allow printing"), "checkbox"),
-            Option("allow_copy", _l("Allow copying text"), "checkbox"),
-            Option("allow_modify", _l("Allow changes"), "checkbox"),
+            Option("new_password", _l("New password")),
+            Option("allow_print", _l("Allow printing")),
+            Option("allow_copy", _l("Allow copying text")),
+            Option("allow_modify", _l("Allow changes")),
             Option(
                 "current_password",
                 _l("Its present password, only if it already has one"),
-                "password",
             ),
         ),
     ),
@@ -148,8 +139,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("Unlock a PDF you have the password for."),
         "unlock",
         batch=True,
-        password=False,
-        options=(Option("password", _l("Password"), "password"),),
+        options=(Option("password", _l("Password")),),
     ),
     Tool(
         "metadata",
@@ -180,15 +170,10 @@ TOOLS: tuple[Tool, ...] = (
         _l("Images to PDF"),
         _l("Turn photos and scans into one PDF."),
         "images",
-        field="files",
-        multiple=True,
-        accept=IMAGE_ACCEPT,
-        password=False,
         options=(
             Option(
                 "page_size",
                 _l("Page size"),
-                "select",
                 (
                     ("fit", _l("Same as each image")),
                     ("a4", "A4"),
@@ -205,8 +190,8 @@ TOOLS: tuple[Tool, ...] = (
         "topng",
         batch=True,
         options=(
-            Option("format", _l("Format"), "select", (("png", "PNG"), ("jpeg", "JPEG"))),
-            Option("dpi", _l("Resolution (DPI)"), "number"),
+            Option("format", _l("Format"), (("png", "PNG"), ("jpeg", "JPEG"))),
+            Option("dpi", _l("Resolution (DPI)")),
             Option("pages", _l("Pages"), help=PAGES_HELP),
         ),
     ),
@@ -223,11 +208,10 @@ FINISHING: tuple[Tool, ...] = (
             Option(
                 "mode",
                 _l("How to crop"),
-                "select",
                 (("margins", _l("Cut away margins")), ("auto", _l("Trim white margins"))),
             ),
             *(
-                Option(edge, label, "number", help=_l("A fraction of the page, e.g. 0.05"))
+                Option(edge, label, help=_l("A fraction of the page, e.g. 0.05"))
                 for edge, label in (
                     ("left", _l("Left")),
                     ("right", _l("Right")),
@@ -255,7 +239,6 @@ FINISHING: tuple[Tool, ...] = (
         batch=True,
     ),
 )
-STAMP_ACCEPT = ".png,.jpg,.jpeg,image/png,image/jpeg"
 FRACTION_HELP = _l("A fraction of the page, from 0 to 1: 0.5 is the middle.")
 ADDING: tuple[Tool, ...] = (
     Tool(
@@ -270,14 +253,12 @@ ADDING: tuple[Tool, ...] = (
             Option(
                 "image",
                 _l("Or choose a picture of your signature"),
-                "file",
                 help=_l("A PNG with a transparent background looks best."),
-                accept=STAMP_ACCEPT,
             ),
-            Option("page", _l("Page"), "number", help=_l("Empty means the last page.")),
-            Option("x", _l("Distance from the left"), "number", help=FRACTION_HELP),
-            Option("y", _l("Distance from the top"), "number", help=FRACTION_HELP),
-            Option("width", _l("Width"), "number", help=FRACTION_HELP),
+            Option("page", _l("Page"), help=_l("Empty means the last page.")),
+            Option("x", _l("Distance from the left"), help=FRACTION_HELP),
+            Option("y", _l("Distance from the top"), help=FRACTION_HELP),
+            Option("width", _l("Width"), help=FRACTION_HELP),
         ),
     ),
     Tool(
@@ -292,7 +273,6 @@ ADDING: tuple[Tool, ...] = (
             Option(
                 "flatten",
                 _l("Make the answers part of the page (they can no longer be changed)"),
-                "checkbox",
             ),
         ),
     ),
@@ -308,7 +288,6 @@ ADDING: tuple[Tool, ...] = (
             Option(
                 "position",
                 _l("Where"),
-                "select",
                 (
                     ("bottom-center", _l("Bottom, in the middle")),
                     ("bottom-left", _l("Bottom left")),
@@ -323,8 +302,8 @@ ADDING: tuple[Tool, ...] = (
                 _l("Text"),
                 help=_l("{n} is replaced by the page number and {total} by the last number."),
             ),
-            Option("start", _l("First number"), "number"),
-            Option("size", _l("Text size (points)"), "number"),
+            Option("start", _l("First number")),
+            Option("size", _l("Text size (points)")),
             Option("pages", _l("Pages"), help=PAGES_HELP, placeholder="2-"),
         ),
     ),
@@ -338,13 +317,12 @@ ADDING: tuple[Tool, ...] = (
         canvas="stamp",
         options=(
             Option("text", _l("Text"), placeholder="CONFIDENTIAL"),
-            Option("image", _l("Or choose a picture"), "file", accept=STAMP_ACCEPT),
-            Option("opacity", _l("Opacity"), "number", help=_l("From 0 (invisible) to 1 (solid).")),
-            Option("angle", _l("Angle (degrees)"), "number"),
+            Option("image", _l("Or choose a picture")),
+            Option("opacity", _l("Opacity"), help=_l("From 0 (invisible) to 1 (solid).")),
+            Option("angle", _l("Angle (degrees)")),
             Option(
                 "layer",
                 _l("Layer"),
-                "select",
                 (("over", _l("Over the page")), ("under", _l("Behind text and pictures"))),
             ),
             Option("pages", _l("Pages"), help=PAGES_HELP),
@@ -375,10 +353,9 @@ ADDING: tuple[Tool, ...] = (
                     "Also remove hidden information: attachments, scripts, form data, private"
                     " data, thumbnails, hidden layers and metadata"
                 ),
-                "checkbox",
                 checked_with="text",
             ),
-            Option("dpi", _l("Picture resolution (DPI)"), "number"),
+            Option("dpi", _l("Picture resolution (DPI)")),
         ),
     ),
 )
@@ -396,3 +373,13 @@ GROUPS: tuple[tuple[object, tuple[str, ...]], ...] = (
         ("compress", "protect", "unlock", "metadata", "strip-metadata", "repair"),
     ),
 )
+
+#: Operations with no tool page of their own, on purpose: the pages call them as they
+#: work, scripts call them directly (tests/core/test_tool_pages.py checks the list).
+API_ONLY: dict[str, str] = {
+    "metadata": "reading the details: the metadata page's Show current details",
+    "forms": "listing a form's fields: the form page, before filling them in",
+    "redact/matches": "where the words are: the redact page, before removing them",
+    "thumbnails": "every page small: the organizer",
+    "preview": "one page as a picture: page boxes and the workspace strip",
+}

@@ -53,13 +53,12 @@ def _entry(file_id: str) -> OpenedFile:
 @bp.get("/opened")
 def page() -> str:
     from app.views.catalog import TOOLS
-    from app.views.tool_model import PDF_ACCEPT
 
     entries = registry().all()
     shown = request.args.get("file")  # one file opened again from the recent list
     if shown is not None:
         entries = [e for e in entries if e.id == shown] or entries
-    pdf_tools = [t for t in TOOLS if t.accept == PDF_ACCEPT]
+    pdf_tools = [t for t in TOOLS if t.takes == "pdf"]
     return render_template("opened.html", entries=entries, pdf_tools=pdf_tools)
 
 

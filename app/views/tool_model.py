@@ -1,26 +1,57 @@
 """What a tool page is made of: the tool, its options, and an option as the page shows it.
 
-Defaults, limits, choices and "required" are not written here: :meth:`Tool.shown`
-reads them from the operation's declaration, so the page and the API agree.
+Nothing the operation's declaration (:mod:`app.api.ops`) already says is written here
+or in the catalog: an option's input kind, a chooser's file types, whether it takes
+several files, the upload field's name, whether the "password, if the PDF is
+protected" box is offered, the endpoint, defaults, limits, choices and "required" are
+all read from it (:class:`Tool` properties and :meth:`Tool.shown`), so the page and
+the API agree.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.api.declare import IMAGES
+from app.api.declare import IMAGES, PDF, Operation, endpoint_of, find
+from app.api.inputs import Field
 
-PDF_ACCEPT = ".pdf,application/pdf"
-#: File-name endings of the image types the API declares (app/api/declare.py IMAGES):
-#: a type added there without its endings here fails at import, not in a person's chooser.
+#: File-name endings of the media types the API declares (app/api/declare.py IMAGES and
+#: PDF): a type added there without its endings here fails at import, not in a person's
+#: chooser.
 _ENDINGS = {
+    "application/pdf": ".pdf",
     "image/jpeg": ".jpg,.jpeg",
     "image/png": ".png",
     "image/tiff": ".tif,.tiff",
     "image/webp": ".webp",
     "image/gif": ".gif",
 }
-IMAGE_ACCEPT = ",".join([_ENDINGS[kind] for kind in IMAGES] + list(IMAGES))
+if missing := {PDF, *IMAGES} - set(_ENDINGS):
+    raise LookupError(f"no file-name endings for {sorted(missing)}")
+
+
+def accept_of(media_types: Sequence[str]) -> str:
+    """A file chooser's ``accept`` for the declared media types: their endings, then
+    the types (``.png,.jpg,.jpeg,image/png,image/jpeg``)."""
+    return ",".join([_ENDINGS[kind] for kind in media_types] + list(media_types))
+
+
+def kind_of(declared: Field) -> str:
+    """The input a declared field is shown as."""
+    if declared.kind == "files":
+        # No tool shows one yet; the template's option inputs take one file each.
+        raise ValueError(f"{declared.name!r}: a tool page option takes one file")
+    if declared.kind == "boolean":
+        return "checkbox"
+    if declared.enum:
+        return "select"
+    if declared.kind in ("integer", "number"):
+        return "number"
+    if declared.kind in ("password", "file"):
+        return declared.kind
+    return "text"
 
 
 @dataclass(frozen=True)
@@ -29,16 +60,23 @@ class Option:
 
     name: str
     label: object
-    kind: str = "text"  # text, number, password, select, checkbox
     choices: tuple[tuple[str, object], ...] = ()  # labels for the field's values
     help: object = ""
     placeholder: str = ""
     #: Shown only while another option has this value, e.g. ("mode", "every").
     shown_when: tuple[str, str] | None = None
-    accept: str = ""  # a "file" option: what the chooser offers
     #: A checkbox whose declared default is "it depends": on while this other option
     #: has a value, until the person sets it (redaction's "also remove hidden information").
     checked_with: str = ""
+    #: Only to show the field otherwise than its declared kind would (:func:`kind_of`).
+    kind: str = dataclasses.field(default="", kw_only=True)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.choices, str):  # Option(name, label, "number"): the old form
+            raise TypeError(
+                f"Option {self.name!r}: the kind comes from the declaration; pass kind= only"
+                " to override it"
+            )
 
 
 @dataclass(frozen=True)
@@ -74,11 +112,7 @@ class Tool:
     title: object
     summary: object
     icon: str
-    field: str = "file"
-    multiple: bool = False
-    accept: str = PDF_ACCEPT
     options: tuple[Option, ...] = ()
-    password: bool = True  # offer "password, if the PDF is protected"
     result: str = "file"  # file, metadata, or form (the fields are listed to fill in)
     #: The run button's words where the title does not say the action.
     action: object = None
@@ -89,24 +123,60 @@ class Tool:
     batch: bool = False
 
     @property
+    def declared(self) -> Operation:
+        return find(self.operation)
+
+    @property
+    def upload(self) -> Field:
+        """The declared field the drop zone fills: the first file field no option shows."""
+        shown = {opt.name for opt in self.options}
+        return next(
+            f for f in self.declared.fields if f.kind in ("file", "files") and f.name not in shown
+        )
+
+    @property
+    def field(self) -> str:
+        return self.upload.name
+
+    @property
+    def multiple(self) -> bool:
+        """The operation takes several files in one request (merge, images to PDF)."""
+        return self.upload.kind == "files"
+
+    @property
+    def accept(self) -> str:
+        return accept_of(self.upload.accept)
+
+    @property
     def takes(self) -> str:
         """What the workspace hands this tool: "images" or "pdf" files."""
-        return "images" if self.accept == IMAGE_ACCEPT else "pdf"
+        return "pdf" if PDF in self.upload.accept else "images"
+
+    @property
+    def password(self) -> bool:
+        """Offer "password, if the PDF is protected": the operation reads a ``password``
+        the page does not already show as an option (unlock asks for it itself)."""
+        names = {f.name for f in self.declared.fields} - {opt.name for opt in self.options}
+        return "password" in names
+
+    @property
+    def endpoint(self) -> str:
+        """The API route the page posts to, for ``url_for``."""
+        return endpoint_of(self.operation)
 
     def shown(self) -> list[Shown]:
-        from app.api.declare import find
-
-        operation = find(self.operation)
+        operation = self.declared
         shown = []
         for opt in self.options:
             declared = operation.field(opt.name)
             labels = dict(opt.choices)
             choices = tuple((v, labels.get(v, v)) for v in declared.enum) if declared.enum else ()
+            kind = opt.kind or kind_of(declared)
             shown.append(
                 Shown(
                     name=opt.name,
                     label=opt.label,
-                    kind=opt.kind,
+                    kind=kind,
                     choices=choices,
                     default=_text(declared.default),
                     help=opt.help,
@@ -116,7 +186,7 @@ class Tool:
                     maximum=declared.maximum,
                     step="any" if declared.kind == "number" else "1",
                     shown_when=opt.shown_when,
-                    accept=opt.accept,
+                    accept=accept_of(declared.accept) if kind == "file" else "",
                     checked_with=opt.checked_with,
                 )
             )
