@@ -164,8 +164,13 @@ def test_closing_the_answer_cancels_the_work_and_removes_its_files(server):
         server, "pdf-to-images", "long.pdf", data, {"dpi": "300"}, headers=FOLLOW, stream=True
     )
     assert resp.status_code == 200
-    lines = [json.loads(resp.raw.readline()) for _ in range(3)]
-    assert all(line["progress"]["total"] == 400 for line in lines)
+    counted = []  # the first lines may come before the pages are counted (total 0)
+    while len(counted) < 3:
+        line = json.loads(resp.raw.readline())["progress"]
+        assert line["total"] in (0, 400)
+        if line["total"]:
+            counted.append(line["done"])
+    assert counted[-1] < 400
     assert list(server.temp.glob("sheaf-scratch-*/req-*"))
     resp.close()
     wait_until(lambda: not list(server.temp.glob("sheaf-scratch-*/req-*")), 10, "cleanup")
@@ -242,8 +247,50 @@ def test_the_form_works_with_two_workers(tmp_path: Path):
         assert len(results) == 4
         for progress, last, body in results:
             _climbs(progress, 60)
+            assert last["result"]["type"] == "application/zip"
             assert len(zipfile.ZipFile(io.BytesIO(body)).namelist()) == 60
         assert len({body for _, _, body in results}) == 1
         assert len(set(served_by(sheaf, "/api/v1/pdf-to-images", 4))) == 2
     finally:
         sheaf.stop()
+
+
+def test_done_only_climbs_and_a_line_repeats_while_a_page_takes_long(tmp_path: Path):
+    """In-process, with an operation that reports and then waits: a second loop with
+    another total and a step back change nothing, and the last line comes again (the
+    keep-alive) though nothing changed, before the work goes on."""
+    from app import create_app
+    from app.api import progress, routes
+    from app.api.declare import Operation
+    from app.api.workspace import Workspace
+    from app.pdf.core.job import Job
+    from app.settings import Settings
+
+    app = create_app(Settings(mode="server", temp_root=tmp_path))
+    go_on = threading.Event()
+
+    def handler(_inputs: Any, ctx: Any) -> dict:
+        for done, total in ((2, 5), (1, 5), (3, 9)):
+            ctx.job.step(done, total)
+        go_on.wait(60)
+        ctx.job.step(4, 5)
+        return {"ok": True}
+
+    op = Operation("waits", "", [], ("application/json",), handler)
+    with app.test_request_context("/api/v1/waits", method="POST", headers=FOLLOW):
+        workspace = Workspace()
+        resp = progress.respond(op, None, workspace, Job(), routes._refusal)  # type: ignore[arg-type]
+        chunks = iter(resp.response)
+        seen = [json.loads(next(chunks))["progress"]]
+        while len(seen) < 5 and seen[-1:] * 2 != seen[-2:]:
+            seen.append(json.loads(next(chunks))["progress"])
+        assert seen[-2:] == [{"done": 2, "total": 5}] * 2
+        go_on.set()
+        rest = list(chunks)
+        resp.close()
+    lines = [json.loads(c) for c in rest[:-1]]
+    assert lines[-2] == {"progress": {"done": 5, "total": 5}}
+    assert lines[-1]["result"]["type"] == "application/json"
+    assert json.loads(rest[-1]) == {"ok": True}
+    assert all(line["progress"]["total"] == 5 for line in lines[:-1])
+    assert not workspace.path.exists()
