@@ -82,6 +82,9 @@ class Outcome:
     about: dict[str, Any] = field(default_factory=dict)
 
 
+LOST = Outcome(error={"status": 500, "error": "internal_error", "message": "", "field": None})
+
+
 class Run:
     """One operation at work in its own thread, and how far it has got."""
 
@@ -115,15 +118,18 @@ class Run:
             self.changed.notify_all()
 
     def _work(self, op: Operation, inputs: Inputs, refuse: Refuse) -> None:
+        outcome = LOST  # only if even the refusal failed (the thread's traceback is logged)
         try:
-            outcome = _finished(op.handler(inputs, Context(self.workspace, self.job, op)))
-        except Exception as exc:  # one answer for each way it fails, as in the plain API
-            outcome = _refused(refuse(op, exc))
-        with self.changed:
-            self.outcome = outcome
-            self.changed.notify_all()
-        if self.stop.is_set():  # nobody waits: the folder goes now
-            self.workspace.cleanup()
+            try:
+                outcome = _finished(op.handler(inputs, Context(self.workspace, self.job, op)))
+            except Exception as exc:  # one answer for each way it fails, as in the plain API
+                outcome = _refused(refuse(op, exc))
+        finally:
+            with self.changed:
+                self.outcome = outcome
+                self.changed.notify_all()
+            if self.stop.is_set():  # nobody waits: the folder goes now
+                self.workspace.cleanup()
 
     def wait(self, ready: Callable[[], object], timeout: float) -> None:
         with self.changed:

@@ -12,6 +12,10 @@ Every answer has a cause a person can act on:
 500    anything unexpected: a short incident id in the answer, the traceback in
        the log under the same id; never disguised as "damaged"
 =====  ===========================================================================
+
+A request with ``Accept: application/x-sheaf-progress`` gets the same work
+followed live in one response (:mod:`app.api.progress`): the same refusals,
+as its last line once the work has started.
 """
 
 from __future__ import annotations
