@@ -180,6 +180,7 @@ def respond(
     resp = Response(_lines(run), status=200, mimetype=MEDIA)
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["X-Accel-Buffering"] = "no"  # nginx passes each line on at once
     # However the body ends (sent, closed half way, or never started): stop and clean.
     resp.call_on_close(run.close)
     resp.call_on_close(undo)
