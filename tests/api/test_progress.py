@@ -55,6 +55,7 @@ def _read(resp: requests.Response) -> tuple[list[dict], dict, bytes]:
     assert resp.headers["Content-Type"] == MEDIA
     assert resp.headers["Cache-Control"] == "no-store"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["X-Accel-Buffering"] == "no"
     progress: list[dict] = []
     while True:
         line = resp.raw.readline()
