@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -295,3 +296,24 @@ def test_done_only_climbs_and_a_line_repeats_while_a_page_takes_long(tmp_path: P
     assert json.loads(rest[-1]) == {"ok": True}
     assert all(line["progress"]["total"] == 5 for line in lines[:-1])
     assert not workspace.path.exists()
+
+
+def test_a_stop_mid_way_ends_the_answer_with_the_503_line_and_leaves_nothing(tmp_path: Path):
+    sheaf = Sheaf.start(SERVER, data_dir=None, env={"TMPDIR": str(tmp_path)})
+    try:
+        data = blank_pages(400, (612, 792))
+        resp = _post(
+            sheaf, "pdf-to-images", "long.pdf", data, {"dpi": "300"}, headers=FOLLOW, stream=True
+        )
+        wait_until(lambda: json.loads(resp.raw.readline())["progress"]["done"] > 0, 30, "a page")
+        sheaf.proc.send_signal(signal.SIGTERM)
+        while "progress" in (entry := json.loads(resp.raw.readline())):
+            pass
+        assert entry["error"]["status"] == 503
+        assert entry["error"]["error"] == "stopping"
+        assert resp.raw.read() == b""
+        assert sheaf.stop() == 0
+        assert "stopped early: the server is stopping" in sheaf.output()
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        sheaf.stop()
