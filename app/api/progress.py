@@ -136,10 +136,13 @@ class Run:
             self.changed.wait_for(ready, max(timeout, 0.0))
 
     def close(self) -> None:
-        """The answer ended (sent, or the client went away): stop, wait a little, clean."""
+        """The answer ended (sent, or the client went away): stop, wait a little, clean.
+        A job still on its page after :data:`JOIN` cleans up itself when it stops
+        (removing its folder under it would turn a cancel into an "unexpected" error)."""
         self.stop.set()
         self.thread.join(JOIN)
-        self.workspace.cleanup()
+        if not self.thread.is_alive():
+            self.workspace.cleanup()
 
 
 def _finished(result: FileOut | dict) -> Outcome:
