@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from werkzeug.utils import secure_filename
+
+if TYPE_CHECKING:
+    from app.api.declare import FileOut
 
 #: Longest name we hand out, in UTF-8 bytes (file systems allow 255).
 MAX_NAME_BYTES = 200
@@ -98,3 +102,26 @@ def content_disposition(name: str) -> str:
 def header_value(names: list[str]) -> str:
     """Names for a response header: percent-encoded UTF-8, comma-separated."""
     return ",".join(quote(n, safe=" ") for n in names)
+
+
+SUFFIXES = {"application/pdf": ".pdf", "application/zip": ".zip", "image/png": ".png"}
+
+
+def result_name(out: FileOut) -> str:
+    """What a result is called when it is saved: its name, ending in its real type."""
+    suffix = SUFFIXES.get(out.mimetype, PurePosixPath(out.download_name).suffix or ".jpg")
+    if out.mimetype == "image/jpeg":
+        suffix = ".jpg"
+    return download_name(out.download_name, suffix)
+
+
+def result_headers(out: FileOut) -> dict[str, str]:
+    """The headers a file result carries besides its type and length, in the order
+    they are sent (the same in the plain and the progress form of the API)."""
+    headers = {"Content-Disposition": content_disposition(result_name(out))}
+    headers.update(out.headers)
+    if out.repaired:
+        headers["X-Sheaf-Repaired"] = header_value(out.repaired)
+    if out.protected:
+        headers["X-Sheaf-Protected"] = "kept"
+    return headers

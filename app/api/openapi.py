@@ -9,6 +9,7 @@ from flask import Response, jsonify
 
 from app.api.declare import JSON, operations
 from app.api.inputs import Field
+from app.api.progress import MEDIA as PROGRESS
 from app.meta import NAME, VERSION
 
 ERROR_CODES = {
@@ -26,6 +27,19 @@ PROTECTION = (
     " A protected input opened with its password comes back protected the same way"
     " (same open password and permissions, AES-256; the response has"
     " `X-Sheaf-Protected: kept`)."
+)
+PROGRESS_FORM = (
+    "The progress form, asked for with `Accept: application/x-sheaf-progress`: once the"
+    " inputs are valid (a refusal before work starts is the usual JSON error), the answer"
+    " is 200 and its body is lines, each one JSON object and a newline."
+    ' `{"progress": {"done": 3, "total": 117}}` comes at most ten times a second and at'
+    " least every 2 seconds; `done` only goes up, `total` stays once known (0 if unknown)."
+    ' The last line is either `{"error": {"status": 422, "error": "<code>", "message":'
+    ' "<text>", "field": <name or null>}}` (what the plain answer would have said; the body'
+    ' ends there) or, after a progress line with done == total, `{"result": {"size": N,'
+    ' "type": "<media type>", "name": "<download name>", "headers": {...}}}` followed by'
+    " exactly N bytes: the plain answer's body (`headers`: its Content-Disposition and"
+    " X-Sheaf-* headers). Closing the connection cancels the work before its next page."
 )
 NO_PROTECTION_NOTE = {
     "protect",
@@ -85,7 +99,16 @@ def build() -> dict[str, Any]:
                 if mime == JSON
                 else {"schema": {"type": "string", "format": "binary"}}
             )
-        responses: dict[str, Any] = {"200": {"description": "The result.", "content": ok}}
+        ok[PROGRESS] = {
+            "schema": {"type": "string", "format": "binary", "description": PROGRESS_FORM}
+        }
+        responses: dict[str, Any] = {
+            "200": {
+                "description": "The result; with `Accept: application/x-sheaf-progress`,"
+                " the progress form (described with its media type).",
+                "content": ok,
+            }
+        }
         for code, text in ERROR_CODES.items():
             responses[code] = {
                 "description": text,
@@ -113,7 +136,9 @@ def build() -> dict[str, Any]:
         "info": {
             "title": f"{NAME} API",
             "version": VERSION,
-            "description": "PDF tools. Files are processed and deleted; nothing is kept.",
+            "description": "PDF tools. Files are processed and deleted; nothing is kept."
+            " Every operation also answers in a progress form (pages done of total, then"
+            " the result) when asked with `Accept: application/x-sheaf-progress`.",
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"cookie": []}, {}],

@@ -12,6 +12,10 @@ Every answer has a cause a person can act on:
 500    anything unexpected: a short incident id in the answer, the traceback in
        the log under the same id; never disguised as "damaged"
 =====  ===========================================================================
+
+A request with ``Accept: application/x-sheaf-progress`` gets the same work
+followed live in one response (:mod:`app.api.progress`): the same refusals,
+as its last line once the work has started.
 """
 
 from __future__ import annotations
@@ -21,16 +25,15 @@ import logging
 import os
 import secrets
 from collections.abc import Callable, Iterator
-from pathlib import PurePosixPath
 
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from app.api import openapi
+from app.api import openapi, progress
 from app.api.declare import Context, FileOut, Operation, operations, view_name
 from app.api.inputs import InputError, read
-from app.api.names import content_disposition, download_name, header_value
+from app.api.names import download_name, result_headers
 from app.api.workspace import Workspace
 from app.pdf.core.errors import MESSAGES, REQUEST_CODES, PdfError
 from app.pdf.core.job import Cancelled, Job
@@ -40,7 +43,6 @@ log = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024
 DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-SUFFIXES = {"application/pdf": ".pdf", "application/zip": ".zip", "image/png": ".png"}
 
 
 def pdf_error_message(exc: PdfError) -> str:
@@ -61,17 +63,7 @@ def file_response(out: FileOut) -> Response:
     resp = Response(chunks(), mimetype=out.mimetype)
     resp.call_on_close(handle.close)
     resp.headers["Content-Length"] = str(size)
-    suffix = SUFFIXES.get(out.mimetype, PurePosixPath(out.download_name).suffix or ".jpg")
-    if out.mimetype == "image/jpeg":
-        suffix = ".jpg"
-    resp.headers["Content-Disposition"] = content_disposition(
-        download_name(out.download_name, suffix)
-    )
-    resp.headers.update(out.headers)
-    if out.repaired:
-        resp.headers["X-Sheaf-Repaired"] = header_value(out.repaired)
-    if out.protected:
-        resp.headers["X-Sheaf-Protected"] = "kept"
+    resp.headers.update(result_headers(out))
     return resp
 
 
@@ -155,6 +147,8 @@ def _view(op: Operation) -> Callable[[], Response]:
         workspace = Workspace()
         try:
             inputs = read(op.fields, workspace, s.limits.max_files)
+            if progress.wanted():  # the same work, followed line by line (app.api.progress)
+                return progress.respond(op, inputs, workspace, job_for(s), _refusal)
             result = op.handler(inputs, Context(workspace, job_for(s), op))
             resp = file_response(result) if isinstance(result, FileOut) else jsonify(result)
         except HTTPException:

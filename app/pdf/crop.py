@@ -63,8 +63,10 @@ def crop(
         count = len(doc.pdf.pages)
         chosen = ranges.each_page(pages_spec, count)
         found = _ink_margins(source, job, chosen, count) if auto else {}
-        for index, page in zip(chosen, chosen_pages(doc.pdf, chosen), strict=True):
-            job.check()
+        for done, (index, page) in enumerate(
+            zip(chosen, chosen_pages(doc.pdf, chosen), strict=True)
+        ):
+            job.step(done, len(chosen))
             shown = found.get(index) if auto else margins
             if not shown:
                 continue  # auto: a blank page stays as it is
@@ -90,8 +92,8 @@ def _ink_margins(
 
     found: dict[int, dict[str, float]] = {}
     with page_renderer(source, count) as render:
-        for index in indexes:
-            job.check()
+        for done, index in enumerate(indexes):
+            job.step(done, len(indexes))
             image = render(index, AUTO_DPI / 72.0, job).convert("L")
             width, height = image.size
             ink = image.point(lambda v: 255 if v < WHITE else 0).getbbox()

@@ -51,7 +51,8 @@ def images_to_pdf(
     parts_dir = output.parent / "parts"
     parts_dir.mkdir(exist_ok=True)
     parts: list[Path] = []
-    for source in sources:
+    for done, source in enumerate(sources):
+        job.step(done, len(sources))
         if source.path.stat().st_size == 0:
             raise PdfError("empty_file", name=source.name)
         with _open_image(source.path, source.name) as image:

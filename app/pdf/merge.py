@@ -40,8 +40,8 @@ def merge(sources: list[Source], output: Path, job: Job) -> Result:
             entry = pikepdf.OutlineItem(Path(base.source.name).stem, 0)
             entry.children.extend(own)
             outline.root.append(entry)
-        for doc in opened:
-            job.check()
+        for done, doc in enumerate(opened):
+            job.step(done, len(opened))
             count = len(doc.pdf.pages)
             first = 0 if doc is base else len(merged.pages)
             own_labels = read_labels(doc.pdf, count)

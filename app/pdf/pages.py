@@ -79,7 +79,9 @@ def rotate(source: Source, output: Path, angle: int, spec: str, job: Job) -> Res
     doc = open_pdf(source, job)
     with doc.pdf:
         count = len(doc.pdf.pages)
-        for page in chosen_pages(doc.pdf, ranges.each_page(spec, count)):
+        chosen = ranges.each_page(spec, count)
+        for done, page in enumerate(chosen_pages(doc.pdf, chosen)):
+            job.step(done, len(chosen))
             page.rotate(angle, relative=True)
         return doc.result(output, {"pages": count})
 
@@ -127,7 +129,7 @@ def split(
         listed = list(doc.pdf.pages)
         showing = listed
         for number, group in enumerate(groups, 1):
-            job.check()
+            job.step(number - 1, len(groups))
             first, last = group[0] + 1, group[-1] + 1
             label = (
                 f"{stem}-page-{first:0{width}d}"

@@ -198,8 +198,8 @@ def pdf_to_images(
     outputs: list[Path] = []
     names: list[str] = []
     with page_renderer(source, count) as render:
-        for index in chosen:
-            job.check()
+        for done, index in enumerate(chosen):
+            job.step(done, len(chosen))
             image = render(index, dpi / 72.0, job)
             target = out_dir / f"image-{len(outputs) + 1:05d}.{suffix}"
             if fmt == "jpeg":
@@ -235,7 +235,7 @@ def thumbnails(source: Source, job: Job, *, width: int = 160) -> dict[str, Any]:
     unreadable: list[int] = []
     with page_renderer(source, len(pages)) as render:
         for entry in pages:
-            job.check()
+            job.step(entry["index"], len(pages))
             w_pt = max(entry["width"], 1.0)
             try:
                 image = render(

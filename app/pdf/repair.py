@@ -19,9 +19,10 @@ MAX_REPORTED = 20
 def repair(source: Source, output: Path, job: Job) -> Result:
     doc = open_pdf(source, job)
     with doc.pdf:
+        total = len(doc.pdf.objects)
         for count, _obj in enumerate(doc.pdf.objects):  # read everything: find all damage
             if count % 1024 == 0:
-                job.check()
+                job.step(count, total)
         pages = len(doc.pdf.pages)
         doc.save(output)
         warnings = [str(w) for w in doc.pdf.get_warnings()]

@@ -57,7 +57,7 @@ def page_numbers(
         canvas = Canvas(doc.pdf)
         vertical, horizontal = position.split("-")
         for number, page in enumerate(chosen_pages(doc.pdf, chosen), start):
-            job.check()
+            job.step(number - start, len(chosen))
             width, height = shown_size(page)
             text = page_number_text(fmt, number, total)
             wide = canvas.text.width(text, size)
@@ -102,8 +102,9 @@ def watermark(
         canvas = Canvas(doc.pdf)
         state = canvas.opacity(opacity)
         name = canvas.image(stamp) if stamp is not None else None
-        for page in chosen_pages(doc.pdf, ranges.each_page(pages_spec, len(doc.pdf.pages))):
-            job.check()
+        chosen = ranges.each_page(pages_spec, len(doc.pdf.pages))
+        for done, page in enumerate(chosen_pages(doc.pdf, chosen)):
+            job.step(done, len(chosen))
             width, height = shown_size(page)
             if name is not None:
                 ops = _image_ops(name, stamp.size, width, height, size, angle)  # type: ignore[union-attr]

@@ -106,8 +106,9 @@ def attempt(source: Source, output: Path, job: Job, level: Level) -> tuple[Outco
         walker = Walker(job)
         fonts = worth_subsetting(pdf)
         if fonts or level.dpi is not None:
-            for page in pdf.pages:
-                job.check()
+            count = len(pdf.pages)
+            for done, page in enumerate(pdf.pages):
+                job.step(done, count)
                 walker.page(page)
         if fonts:
             outcome.fonts = subset_fonts(pdf, walker.facts, job)

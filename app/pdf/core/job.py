@@ -41,6 +41,10 @@ def _never() -> bool:
     return False
 
 
+def _unheard(done: int, total: int) -> None:
+    """Nobody follows this job's progress (the plain API, the tests)."""
+
+
 @dataclass(frozen=True)
 class Job:
     """Limits for one operation and a question it asks between pages: "still wanted?"."""
@@ -50,6 +54,8 @@ class Job:
     max_output_files: int = 2_000
     memory_budget: int = 384 * MiB
     cancelled: Callable[[], bool] = field(default=_never, compare=False)
+    #: Told ``(done, total)`` by :meth:`step`: the progress form of the API (app.api.progress).
+    progress: Callable[[int, int], None] = field(default=_unheard, compare=False)
 
     @property
     def max_image_pixels(self) -> int:
@@ -74,6 +80,12 @@ class Job:
         """Call between pages and files: raises :class:`Cancelled` when nobody waits."""
         if self.cancelled():
             raise Cancelled
+
+    def step(self, done: int, total: int) -> None:
+        """Call before each page of an operation's main loop: says ``done`` of ``total``
+        (pages or files) are finished to whoever follows, then :meth:`check`."""
+        self.progress(done, total)
+        self.check()
 
     def pages_out(self, count: int) -> None:
         """A result may not have more pages than a document may have going in."""

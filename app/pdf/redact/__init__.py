@@ -100,8 +100,9 @@ def redact(
         canvas = Canvas(pdf)
         pictures: dict[int, Any] = {}
         with view_copies(source, output.parent, job, set().union(*drawers.values())) as docs:
-            for index in range(len(pdf.pages)):
-                job.check()
+            count = len(pdf.pages)
+            for index in range(count):
+                job.step(index, count)
                 picture = _page(docs, index, needle, found, wanted, drawers, report, dpi, job)
                 if picture is not None:
                     view, image, boxes = picture
