@@ -13,15 +13,32 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import resources
 from app.pdf.core.canvas import Canvas, picture, shown_size, text_ops
 from app.pdf.core.document import Result, Source, open_pdf
 from app.pdf.core.errors import N_, PdfError
-from app.pdf.core.fonts import check_drawable
+from app.pdf.core.fonts import FACES, check_drawable
 from app.pdf.core.job import Job
 
 INK = "0.08 0.16 0.45 rg"  # a dark blue pen
 MAX_PLACEMENTS = 200
-SLANT = 0.18  # typed names lean like handwriting
+LINE = 1.25  # a typed name's box is this many times its size tall (the page draws the same)
+
+
+def _handwriting(folder: str, name: str) -> tuple[Path, ...]:
+    """A handwriting font (its Latin, then Latin-extended part), then the usual fallbacks:
+    DejaVu Sans for other alphabets, Droid Sans Fallback for Chinese, Japanese, Korean."""
+    where = resources.STATIC / "vendor" / "fonts" / folder
+    return (where / f"{name}-latin.ttf", where / f"{name}-latin-ext.ttf", *FACES)
+
+
+#: The handwriting a typed name can be written in, first the default. The Sign page
+#: shows the same files (app/static/css/signature-fonts.css).
+FONTS: dict[str, tuple[Path, ...]] = {
+    "caveat": _handwriting("caveat", "Caveat"),
+    "dancing-script": _handwriting("dancing-script", "DancingScript"),
+    "great-vibes": _handwriting("great-vibes", "GreatVibes"),
+}
 
 
 @dataclass(frozen=True)
@@ -77,17 +94,21 @@ def sign(
     placements: list[Placement],
     image: Source | None = None,
     text: str = "",
+    font: str = "caveat",
 ) -> Result:
-    """Draw the signature (``image``, else ``text``) at every placement."""
+    """Draw the signature (``image``, else ``text`` in the handwriting ``font``) at
+    every placement."""
     if image is None and not text.strip():
-        raise PdfError("bad_option", option="text", reason=N_("draw, type or upload a signature"))
+        raise PdfError("no_signature")
+    if font not in FONTS:
+        raise PdfError("bad_option", option="font", reason=N_("choose one of the fonts offered"))
     if image is None:
         check_drawable(text, "text")
     stamp = picture(image, job) if image is not None else None
     doc = open_pdf(source, job)
     with doc.pdf:
         count = len(doc.pdf.pages)
-        canvas = Canvas(doc.pdf)
+        canvas = Canvas(doc.pdf, faces=FONTS[font])
         name = canvas.image(stamp) if stamp is not None else None
         for place in placements:
             job.check()
@@ -105,10 +126,10 @@ def sign(
                 ops = f"q {wide:.3f} 0 0 {tall:.3f} {x:.3f} {y:.3f} cm /{name} Do Q"
             else:
                 size = wide / max(canvas.text.width(text.strip(), 1), 1e-6)
-                tall = size * 1.25
+                tall = size * LINE
                 _check(place, tall / wide * width / height)
                 x, y = place.x * width, height - place.y * height - size
-                ops = f"{INK} {text_ops(canvas, text.strip(), size, x, y, slant=SLANT)}"
+                ops = f"{INK} {text_ops(canvas, text.strip(), size, x, y)}"
             canvas.draw(page, ops)
         canvas.finish()
         return doc.result(output, {"placements": len(placements)})

@@ -257,19 +257,35 @@ ADDING: tuple[Tool, ...] = (
         _l("Put your signature on a page: type your name or use a picture of it."),
         "sign",
         canvas="place",
+        # The pad comes first (templates/tools/_sign.html); the numbers that say where
+        # the signature goes follow the box on the page, under "More options".
         options=(
-            Option("text", _l("Type your name")),
+            Option("text", _l("Type your name"), group="pad"),
+            Option(
+                "font",
+                _l("Handwriting"),
+                "radio",
+                (
+                    ("caveat", "Caveat"),
+                    ("dancing-script", "Dancing Script"),
+                    ("great-vibes", "Great Vibes"),
+                ),
+                group="pad",
+            ),
             Option(
                 "image",
-                _l("Or choose a picture of your signature"),
+                _l("Choose a picture of your signature"),
                 "file",
                 help=_l("A PNG with a transparent background looks best."),
                 accept=STAMP_ACCEPT,
+                group="pad",
             ),
-            Option("page", _l("Page"), "number", help=_l("Empty means the last page.")),
-            Option("x", _l("Distance from the left"), "number", help=FRACTION_HELP),
-            Option("y", _l("Distance from the top"), "number", help=FRACTION_HELP),
-            Option("width", _l("Width"), "number", help=FRACTION_HELP),
+            Option(
+                "page", _l("Page"), "number", help=_l("Empty means the last page."), group="more"
+            ),
+            Option("x", _l("Distance from the left"), "number", help=FRACTION_HELP, group="more"),
+            Option("y", _l("Distance from the top"), "number", help=FRACTION_HELP, group="more"),
+            Option("width", _l("Width"), "number", help=FRACTION_HELP, group="more"),
         ),
     ),
     Tool(
