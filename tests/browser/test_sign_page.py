@@ -193,9 +193,9 @@ def test_signing_with_nothing_says_so_next_to_the_pad(sign, locale):
 def test_a_typed_name_is_shown_and_signed_in_the_chosen_handwriting(sign, font):
     page = sign()
     _type(page, "Ada Lovelace", font)
-    page.wait_for_function("document.fonts.status === 'loaded'")
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
     page.wait_for_function(
-        "document.querySelector('.mark-place canvas.sign-shown') &&"
+        "() => document.querySelector('.mark-place canvas.sign-shown') &&"
         " !document.querySelector('.mark-place').classList.contains('empty')"
     )
     assert _shown_ink(page) > 100
@@ -212,6 +212,11 @@ def test_a_chinese_typed_name_is_shown_and_drawn_with_the_cjk_fallback(sign):
     page = sign("zh-CN")
     _type(page, "李小龍")
     expect(page.locator(".mark-place")).not_to_have_class(re.compile("empty"))
+    # The page draws it with the font the PDF gets (not boxes, nor whatever the system has).
+    page.wait_for_function(
+        "() => Array.from(document.fonts).some(f => f.family.includes('Sheaf CJK')"
+        " && f.status === 'loaded')"
+    )
     assert _shown_ink(page) > 100
     placed = _numbers(page)
     data = _download(page)
