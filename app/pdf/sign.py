@@ -22,6 +22,7 @@ from app.pdf.core.job import Job
 
 INK = "0.08 0.16 0.45 rg"  # a dark blue pen
 MAX_PLACEMENTS = 200
+LOW = 0.8  # where a signature goes when no place is asked for: near the bottom
 LINE = 1.25  # a typed name's box is this many times its size tall (the page draws the same)
 
 
@@ -45,7 +46,7 @@ FONTS: dict[str, tuple[Path, ...]] = {
 class Placement:
     page: int | None  # 1-based; None: the last page
     x: float
-    y: float
+    y: float | None  # None: near the bottom (LOW), higher if it would not fit there
     width: float
 
 
@@ -77,8 +78,18 @@ def placements_from_json(raw: str) -> list[Placement]:
     return found
 
 
+def _fitted(place: Placement, aspect: float) -> Placement:
+    """The place, with a top edge not asked for set: low on the page, but on it (a short
+    name in a handwriting font is tall for its width). ``aspect``: height / width,
+    in fractions of the page."""
+    if place.y is not None:
+        return place
+    return Placement(place.page, place.x, max(0.0, min(LOW, 1 - place.width * aspect)), place.width)
+
+
 def _check(place: Placement, aspect: float) -> None:
     """A signature that lies inside the page. ``aspect`` is its height / width."""
+    assert place.y is not None
     inside = 0 <= place.x < 1 and 0 <= place.y < 1 and 0 < place.width <= 1
     if not inside or place.x + place.width > 1.0001:
         raise PdfError("bad_option", option="x", reason=N_("the signature must lie on the page"))
@@ -121,12 +132,14 @@ def sign(
             if name is not None:
                 pixels = stamp.size  # type: ignore[union-attr]
                 tall = wide * pixels[1] / max(1, pixels[0])
+                place = _fitted(place, tall / wide * width / height)
                 _check(place, tall / wide * width / height)
                 x, y = place.x * width, height - place.y * height - tall
                 ops = f"q {wide:.3f} 0 0 {tall:.3f} {x:.3f} {y:.3f} cm /{name} Do Q"
             else:
                 size = wide / max(canvas.text.width(text.strip(), 1), 1e-6)
                 tall = size * LINE
+                place = _fitted(place, tall / wide * width / height)
                 _check(place, tall / wide * width / height)
                 x, y = place.x * width, height - place.y * height - size
                 ops = f"{INK} {text_ops(canvas, text.strip(), size, x, y)}"

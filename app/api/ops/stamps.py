@@ -171,7 +171,14 @@ def _fraction(name: str, description: str, default: float) -> Field:
         ),
         Field("page", "integer", "The page to sign, from 1 (default: the last page).", minimum=1),
         _fraction("x", "Left edge, as a fraction of the page width from the left.", 0.55),
-        _fraction("y", "Top edge, as a fraction of the page height from the top.", 0.8),
+        Field(
+            "y",
+            "number",
+            "Top edge, as a fraction of the page height from the top (default: 0.8, or"
+            " higher if the signature would not fit below it).",
+            minimum=0.0,
+            maximum=1.0,
+        ),
         _fraction("width", "Width, as a fraction of the page width.", 0.3),
         Field(
             "placements",
