@@ -13,6 +13,7 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from helpers import system
 from helpers.pdfcheck import texts
 from playwright.sync_api import expect
 
@@ -257,3 +258,78 @@ def test_the_desktop_remembers_a_signature_only_when_asked_and_forgets_it(sign, 
     page.click("#pad-forget")
     expect(page.locator("#pad-forget")).to_be_hidden()
     assert not saved.exists()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    script = system.axe_script()
+    if script is None:
+        pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
+    return script
+
+
+@pytest.mark.parametrize("locale", sorted(EMPTY))
+def test_the_sign_page_in_its_states_has_no_axe_violations(chromium, sheaf, samples, axe, locale):
+    context = chromium.new_context(locale=locale, bypass_csp=True)  # lets only axe in
+    page = context.new_page()
+    found: dict[str, list] = {}
+
+    def check(state: str) -> None:
+        page.add_script_tag(path=str(axe))
+        found[state] = page.evaluate(
+            "async () => (await axe.run()).violations.map("
+            "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+        )
+
+    try:
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/sign", wait_until="load")
+        page.set_input_files("#file-input", str(samples / FOUR))
+        expect(page.locator(".mark-place")).to_have_count(1)
+        page.click("#run-button")
+        expect(page.locator("#pad-error")).to_be_visible()
+        check("nothing to sign with")
+        _draw(page)
+        page.click("#more-options summary")
+        check("drawn and placed, more options open")
+        _type(page, "Ada 李")
+        check("typed")
+    finally:
+        context.close()
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_on_a_phone_the_signature_is_dragged_by_touch(chromium, sheaf, samples):
+    context = chromium.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    try:
+        page.goto(sheaf.url)
+        page.wait_for_url(f"{sheaf.base}/")
+        page.goto(f"{sheaf.base}/tools/sign", wait_until="load")
+        page.set_input_files("#file-input", str(samples / FOUR))
+        expect(page.locator(".mark-place")).to_have_count(1)
+        _type(page, "王小明")
+        before = _numbers(page)
+        page.locator("#page-stage").scroll_into_view_if_needed()
+        mark = page.locator(".mark-place").bounding_box()
+        stage = page.locator("#page-image").bounding_box()
+        cdp = context.new_cdp_session(page)
+        x, y = mark["x"] + mark["width"] / 2, mark["y"] + mark["height"] / 2
+        dx, dy = -0.3 * stage["width"], -0.4 * stage["height"]
+
+        def touch(kind: str, fx: float, fy: float) -> None:
+            points = [] if kind == "touchEnd" else [{"x": fx, "y": fy}]
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+        touch("touchStart", x, y)
+        for step in range(1, 6):
+            touch("touchMove", x + dx * step / 5, y + dy * step / 5)
+        touch("touchEnd", x + dx, y + dy)
+        after = _numbers(page)
+        assert abs(after["x"] - (before["x"] - 0.3)) < 0.02, (before, after)
+        assert abs(after["y"] - (before["y"] - 0.4)) < 0.02, (before, after)
+    finally:
+        context.close()
