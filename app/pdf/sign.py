@@ -22,6 +22,9 @@ from app.pdf.core.job import Job
 
 INK = "0.08 0.16 0.45 rg"  # a dark blue pen
 MAX_PLACEMENTS = 200
+#: How far past the page's edge a place may reach: the page sends thousandths, so a
+#: signature put against the edge may be rounded a little beyond it.
+EDGE = 1.001
 LOW = 0.8  # where a signature goes when no place is asked for: near the bottom
 LINE = 1.25  # a typed name's box is this many times its size tall (the page draws the same)
 
@@ -91,9 +94,9 @@ def _check(place: Placement, aspect: float) -> None:
     """A signature that lies inside the page. ``aspect`` is its height / width."""
     assert place.y is not None
     inside = 0 <= place.x < 1 and 0 <= place.y < 1 and 0 < place.width <= 1
-    if not inside or place.x + place.width > 1.0001:
+    if not inside or place.x + place.width > EDGE:
         raise PdfError("bad_option", option="x", reason=N_("the signature must lie on the page"))
-    if place.y + place.width * aspect > 1.0001 and aspect < 50:
+    if place.y + place.width * aspect > EDGE and aspect < 50:
         raise PdfError("bad_option", option="y", reason=N_("the signature must lie on the page"))
 
 

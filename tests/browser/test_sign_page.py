@@ -333,3 +333,21 @@ def test_on_a_phone_the_signature_is_dragged_by_touch(chromium, sheaf, samples):
         assert abs(after["y"] - (before["y"] - 0.4)) < 0.02, (before, after)
     finally:
         context.close()
+
+
+def test_a_typed_name_pushed_into_the_corner_is_signed_there(sign):
+    """The page measures a name as the server does (no kerning, no ligatures), so a
+    box put against the page's edges is accepted and the ink lands in the corner."""
+    page = sign()
+    _type(page, "Jürgen Straße", "great-vibes")
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
+    page.locator(".mark-place").focus()
+    for _ in range(30):
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowRight")
+    placed = _numbers(page)
+    assert placed["x"] + placed["width"] > 0.99, placed
+    data = _download(page)
+    expect(page.locator("#form-error")).to_be_hidden()
+    assert "Jürgen Straße" in texts(data)[3]
+    assert _ink(data, 3, (placed["x"], placed["y"], 1, 1)) > 50
