@@ -140,14 +140,24 @@ def test_a_drawn_signature_shows_on_the_page_and_lands_where_dragged(sign):
     _draw(page)
     expect(page.locator(".mark-place")).not_to_have_class(re.compile("empty"))
     assert _shown_ink(page) > 100  # the strokes themselves, in the box on the page
-    # Drag the signature from its default place (x 0.55, y 0.8) up and left by 0.3 / 0.5.
-    _drag(page, (0.7, 0.82), (0.4, 0.32))
+    # Drag the signature by its middle, from its default place (x 0.55, y 0.8), up and
+    # left by 0.3 / 0.5.
+    mark, stage = page.locator(".mark-place").bounding_box(), page.locator("#page-image")
+    shown = stage.bounding_box()
+    start = (
+        (mark["x"] + mark["width"] / 2 - shown["x"]) / shown["width"],
+        (mark["y"] + mark["height"] / 2 - shown["y"]) / shown["height"],
+    )
+    _drag(page, start, (start[0] - 0.3, start[1] - 0.5))
     placed = _numbers(page)
     assert abs(placed["x"] - 0.25) < 0.02 and abs(placed["y"] - 0.3) < 0.02, placed
+    tall = page.locator(".mark-place").bounding_box()["height"] / shown["height"]
+    assert tall < 0.1  # the box is the strokes, not the whole pad
     data = _download(page)
     x, y = placed["x"], placed["y"]
-    assert _ink(data, 3, (x, y, x + 0.3, y + 0.1)) > 50
-    assert _ink(data, 3, (0.5, 0.75, 1, 1)) == 0  # nothing left at the old place
+    inside = _ink(data, 3, (x - 0.01, y - 0.01, x + 0.31, y + tall + 0.01))
+    assert inside > 50
+    assert _ink(data, 3, (0, 0, 1, 1)) == inside  # all of it where the box was shown
     with pikepdf.open(io.BytesIO(data)) as pdf:  # other pages untouched
         assert all(len(p.get_images()) == 0 for p in pdf.pages[:3])
 

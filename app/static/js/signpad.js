@@ -21,7 +21,9 @@
   var chosen = null; // the chosen picture, loaded
   var files = 0;
 
+  var ink = null; // the drawing cut to its strokes (a canvas), made when first asked
   var changed = function () {
+    ink = null;
     showEmpty("");
     form.dispatchEvent(new CustomEvent("sheaf:signature"));
   };
@@ -38,6 +40,7 @@
     canvas.getContext("2d").scale(ratio, ratio);
     pad.clear();
     pad.fromData(strokes);
+    ink = null;
   };
   window.addEventListener("resize", fit);
   fit();
@@ -107,6 +110,32 @@
     probe.src = URL.createObjectURL(file);
   });
 
+  /* The drawing without the empty pad around it, so its box on the page is the
+   * signature itself: what is shown there and what is sent. */
+  var strokes = function () {
+    if (ink || pad.isEmpty()) { return ink; }
+    var w = canvas.width, h = canvas.height;
+    var alpha = canvas.getContext("2d").getImageData(0, 0, w, h).data;
+    var x0 = w, y0 = h, x1 = -1, y1 = -1;
+    for (var y = 0; y < h; y++) {
+      for (var x = 0; x < w; x++) {
+        if (alpha[(y * w + x) * 4 + 3]) {
+          if (x < x0) { x0 = x; } if (x > x1) { x1 = x; }
+          if (y < y0) { y0 = y; } if (y > y1) { y1 = y; }
+        }
+      }
+    }
+    if (x1 < 0) { return null; }
+    var edge = Math.round(4 * Math.max(window.devicePixelRatio || 1, 1));
+    x0 = Math.max(0, x0 - edge); y0 = Math.max(0, y0 - edge);
+    x1 = Math.min(w - 1, x1 + edge); y1 = Math.min(h - 1, y1 + edge);
+    ink = document.createElement("canvas");
+    ink.width = x1 - x0 + 1;
+    ink.height = y1 - y0 + 1;
+    ink.getContext("2d").drawImage(canvas, x0, y0, ink.width, ink.height, 0, 0, ink.width, ink.height);
+    return ink;
+  };
+
   /* -- what the page preview asks ------------------------------------------------------ */
   var empty = function () {
     if (way === "type") { return !typed(); }
@@ -119,7 +148,7 @@
     aspect: function () {
       if (way === "type" && typed()) { return LINE / measure(document.createElement("canvas").getContext("2d")); }
       if (way === "picture" && chosen) { return chosen.naturalHeight / Math.max(1, chosen.naturalWidth); }
-      if (way === "draw") { return canvas.height / Math.max(1, canvas.width); }
+      if (way === "draw" && strokes()) { return ink.height / Math.max(1, ink.width); }
       return 1 / 3;
     },
     /* Draw the signature over the whole of target (a canvas sized to its box). */
@@ -127,7 +156,7 @@
       var ctx = target.getContext("2d");
       ctx.clearRect(0, 0, target.width, target.height);
       if (empty()) { return; }
-      if (way === "draw") { ctx.drawImage(canvas, 0, 0, target.width, target.height); return; }
+      if (way === "draw") { ctx.drawImage(strokes(), 0, 0, target.width, target.height); return; }
       if (way === "picture") {
         if (chosen) { ctx.drawImage(chosen, 0, 0, target.width, target.height); }
         return;
@@ -157,14 +186,14 @@
     ({ draw: canvas, type: text, picture: picture })[way].focus();
   }, true);
 
-  var drawing = function () {
-    if (pad.isEmpty()) { return null; }
-    var url = pad.toDataURL("image/png");
+  var png = function (source) {
+    var url = source.toDataURL("image/png");
     var bytes = atob(url.split(",")[1]);
     var buffer = new Uint8Array(bytes.length);
     for (var i = 0; i < bytes.length; i++) { buffer[i] = bytes.charCodeAt(i); }
     return new Blob([buffer], { type: "image/png" });
   };
+  var drawing = function () { return pad.isEmpty() ? null : png(canvas); }; // to remember
 
   /* Desktop: one signature may be kept on this computer, if the person asks. */
   var saved = padBox.dataset.saved;
@@ -206,7 +235,7 @@
     if (way !== "picture") { data.delete("image"); }
     if (way !== "draw") { return; }
     var drawn = drawing();
-    if (drawn) { data.set("image", drawn, "signature.png"); }
+    if (drawn) { data.set("image", png(strokes()), "signature.png"); }
     if (saved && drawn && $("pad-remember").checked) {
       keep("PUT", drawn).then(function () { $("pad-forget").hidden = false; });
     }
