@@ -64,16 +64,6 @@
     b.x = clamp(b.x, 0, 1 - b.width);
     b.y = clamp(b.y, 0, Math.max(0, 1 - signTall(b)));
   };
-  var showSignature = function (el) {
-    var shown = document.createElement("canvas");
-    shown.className = "sign-shown";
-    el.appendChild(shown);
-    var ratio = Math.max(window.devicePixelRatio || 1, 1);
-    shown.width = Math.max(1, Math.round(el.clientWidth * ratio));
-    shown.height = Math.max(1, Math.round(el.clientHeight * ratio));
-    if (signature) { signature.paint(shown); }
-    el.classList.toggle("empty", !signature || signature.empty());
-  };
   var draw = function () {
     var had = document.activeElement && document.activeElement.closest
       && document.activeElement.closest(".mark-place");
@@ -113,7 +103,7 @@
       }
       stage.appendChild(el);
       if (mode === "place") {
-        showSignature(el);
+        if (signature) { signature.show(el); }
         if (focused === String(i)) { el.focus(); }
       }
     });

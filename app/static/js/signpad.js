@@ -151,6 +151,17 @@
       if (way === "draw" && strokes()) { return ink.height / Math.max(1, ink.width); }
       return 1 / 3;
     },
+    /* Show the signature in its box on the page (el, already in place and sized). */
+    show: function (el) {
+      var shown = document.createElement("canvas");
+      shown.className = "sign-shown";
+      el.appendChild(shown);
+      var ratio = Math.max(window.devicePixelRatio || 1, 1);
+      shown.width = Math.max(1, Math.round(el.clientWidth * ratio));
+      shown.height = Math.max(1, Math.round(el.clientHeight * ratio));
+      window.Sheaf.signature.paint(shown);
+      el.classList.toggle("empty", empty());
+    },
     /* Draw the signature over the whole of target (a canvas sized to its box). */
     paint: function (target) {
       var ctx = target.getContext("2d");
