@@ -1,5 +1,6 @@
 /* A page of the chosen file to work on, for the tools that need one (data-mode):
- *   place  - sign: move and resize the signature; several places in one go
+ *   place  - sign: the signature itself (signpad.js draws it), moved and resized by
+ *            pointer, touch or keys; several places in one go
  *   box    - crop: drag the part to keep; the margin fields follow
  *   boxes  - redact: drag a box over each part to remove, on any page
  *   stamp  - page numbers, watermark: the first page with the stamp, before running
