@@ -361,3 +361,34 @@ def test_a_typed_name_pushed_into_the_corner_is_signed_there(sign):
     expect(page.locator("#form-error")).to_be_hidden()
     assert "Jürgen Straße" in texts(data)[3]
     assert _ink(data, 3, (placed["x"], placed["y"], 1, 1)) > 50
+
+
+def test_a_chosen_picture_shows_in_its_box_is_resized_by_its_corner_and_signed(sign, tmp_path):
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGBA", (400, 100), (0, 0, 0, 0))
+    ImageDraw.Draw(picture).line([(10, 80), (390, 20)], fill=(20, 40, 115, 255), width=12)
+    path = tmp_path / "my signature.png"
+    picture.save(path)
+    page = sign()
+    page.click("#way-picture")
+    page.set_input_files("#opt-image", str(path))
+    expect(page.locator(".mark-place")).not_to_have_class(re.compile("empty"))
+    assert _shown_ink(page) > 100
+    before = _numbers(page)
+    grip = page.locator(".mark-place .grip").bounding_box()
+    shown = page.locator("#page-image").bounding_box()
+    corner = (
+        (grip["x"] + 7 - shown["x"]) / shown["width"],
+        (grip["y"] + 7 - shown["y"]) / shown["height"],
+    )
+    _drag(page, corner, (corner[0] - 0.1, corner[1]))
+    after = _numbers(page)
+    assert abs(after["width"] - (before["width"] - 0.1)) < 0.02, (before, after)
+    assert after["x"] == before["x"] and after["y"] == before["y"]
+    data = _download(page)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages[3].get_images()) == 1
+    x, y, w = after["x"], after["y"], after["width"]
+    tall = w * 100 / 400 * shown["width"] / shown["height"]
+    assert _ink(data, 3, (x, y, x + w, y + tall)) > 50
