@@ -1,5 +1,6 @@
 """Tools that work on a picture of a page: drawing crop and redaction boxes, seeing a
-stamp before running (placing a signature: test_sign_page.py). Real Chromium, real Sheaf, results read from the file."""
+stamp before running (placing a signature: test_sign_page.py). Real Chromium, real
+Sheaf, results read from the file."""
 
 from __future__ import annotations
 
