@@ -254,7 +254,7 @@ ADDING: tuple[Tool, ...] = (
         "sign",
         "sign",
         _l("Sign"),
-        _l("Put your signature on a page: type your name or use a picture of it."),
+        _l("Put your signature on a page: draw it, type your name or use a picture of it."),
         "sign",
         canvas="place",
         # The pad comes first (templates/tools/_sign.html); the numbers that say where

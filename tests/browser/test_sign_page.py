@@ -168,3 +168,13 @@ def test_a_chosen_picture_shows_in_its_box_is_resized_by_its_corner_and_signed(s
     x, y, w = after["x"], after["y"], after["width"]
     tall = w * 100 / 400 * shown["width"] / shown["height"]
     assert ink(data, 3, (x, y, x + w, y + tall)) > 50
+
+
+def test_a_refused_number_opens_more_options_to_show_why(sign):
+    page = sign()
+    draw(page)
+    page.locator("#opt-page").evaluate("el => { el.value = '9'; }")  # a page it does not have
+    page.click("#run-button")
+    expect(page.locator("#more-options")).to_have_attribute("open", "")
+    expect(page.locator("#error-page")).to_contain_text("4")  # "the document has 4 pages"
+    expect(page.locator("#opt-page")).to_be_focused()

@@ -206,6 +206,16 @@
   };
   var drawing = function () { return pad.isEmpty() ? null : png(canvas); }; // to remember
 
+  /* A refusal about one of the numbers (a page that does not exist) is shown under it,
+   * inside "More options": open them, so it is seen and the focus can go there. */
+  var more = $("more-options");
+  if (more && window.MutationObserver) {
+    new window.MutationObserver(function () {
+      var bad = more.querySelector("[aria-invalid=true]");
+      if (bad && !more.open) { more.open = true; bad.focus(); }
+    }).observe(more, { subtree: true, attributes: true, attributeFilter: ["aria-invalid"] });
+  }
+
   /* Desktop: one signature may be kept on this computer, if the person asks. */
   var saved = padBox.dataset.saved;
   var keep = function (method, body) {
