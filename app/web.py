@@ -19,6 +19,7 @@ from app.settings import Settings
 if TYPE_CHECKING:
     from app.desktop.opened import OpenedFiles
     from app.desktop.presence import Presence
+    from app.desktop.recent import RecentFiles
     from app.runtime.instance import InstanceLock
     from app.security.authn import Keys, Policy
     from app.security.throttle import Throttle
@@ -32,11 +33,14 @@ PEER_KEY = f"{SLUG}.peer"
 @dataclass
 class State:
     """Everything one app instance holds. Parts a mode does not use stay ``None``:
-    presence, opened files and tickets are the desktop's; metrics only when asked for."""
+    presence, opened and recent files and tickets are the desktop's; metrics only
+    when asked for."""
 
     settings: Settings
     presence: Presence | None = None
     opened: OpenedFiles | None = None
+    #: Desktop: the "Recent files" list in the data folder (app.desktop.recent).
+    recent: RecentFiles | None = None
     tickets: Tickets | None = None
     keys: Keys | None = None
     throttle: Throttle | None = None

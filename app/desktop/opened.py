@@ -23,6 +23,7 @@ import os
 import secrets
 import stat
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -134,11 +135,13 @@ def examine(path: Path) -> tuple[str | None, str | None, Pin | None, Pin | None]
 
 
 class OpenedFiles:
-    """The files opened in this desktop session, by id; safe across request threads."""
+    """The files opened in this desktop session, by id; safe across request threads.
+    ``on_open`` hears of each readable file as it is added (the recent files list)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_open: Callable[[Opened], None] | None = None) -> None:
         self._lock = threading.Lock()
         self._items: dict[str, Opened] = {}
+        self._on_open = on_open
 
     def add(self, raw_paths: list[str], base: Path | None = None) -> list[Opened]:
         """Register paths as given on a command line (relative to ``base``). A symlink is
@@ -156,6 +159,8 @@ class OpenedFiles:
                     self._items.pop(next(iter(self._items)))  # the oldest goes
                 self._items[entry.id] = entry
             added.append(entry)
+            if self._on_open is not None and entry.kind is not None:
+                self._on_open(entry)
         return added
 
     def get(self, file_id: str) -> Opened | None:

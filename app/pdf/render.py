@@ -262,20 +262,23 @@ def _blank(width: int, height: float) -> Any:
     return Image.new("RGB", (width, tall), (235, 235, 235))
 
 
-def preview(source: Source, job: Job, *, width: int = 96, page: int = 1) -> dict[str, Any]:
-    """Page count and one page (as shown: crop box, rotation) as a PNG ``width`` wide."""
+def preview(
+    source: Source, job: Job, *, width: int = 96, page: int = 1, count: int = 1
+) -> dict[str, Any]:
+    """Page count and ``count`` pages from ``page`` (as shown: crop box, rotation) as
+    PNGs ``width`` wide: one request gives a result's first pages and its page count."""
     doc = open_pdf(source, job, decodes=True)
     with doc.pdf:
-        count = len(doc.pdf.pages)
-        if not 1 <= page <= count:
-            raise PdfError("page_out_of_range", page=page, count=count)
-    with page_renderer(source, count) as render:  # as shown: rotation applied
-        image = render(page - 1, 1.0, job, fit_width=width, fit_height=width * THUMBNAIL_TALLEST)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    image.close()
-    return {
-        "pages": count,
-        "page": page,
-        "image": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
-    }
+        total = len(doc.pdf.pages)
+        if not 1 <= page <= total:
+            raise PdfError("page_out_of_range", page=page, count=total)
+    images = []
+    with page_renderer(source, total) as render:  # as shown: rotation applied
+        for index in range(page - 1, min(total, page - 1 + count)):
+            job.check()
+            image = render(index, 1.0, job, fit_width=width, fit_height=width * THUMBNAIL_TALLEST)
+            buffer = io.BytesIO()
+            image.save(buffer, "PNG")
+            image.close()
+            images.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
+    return {"pages": total, "page": page, "image": images[0], "images": images}

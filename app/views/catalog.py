@@ -65,6 +65,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("Rotate pages"),
         _l("Turn many pages at once by their numbers, without looking at each."),
         "rotate",
+        batch=True,
         options=(
             Option(
                 "angle",
@@ -103,6 +104,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("Compress"),
         _l("Make a PDF smaller to send or store."),
         "compress",
+        batch=True,
         options=(
             Option(
                 "level",
@@ -125,6 +127,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("Protect with a password"),
         _l("Lock a PDF so it needs a password to open."),
         "protect",
+        batch=True,
         password=False,
         options=(
             Option("new_password", _l("New password"), "password"),
@@ -144,6 +147,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("Remove a password"),
         _l("Unlock a PDF you have the password for."),
         "unlock",
+        batch=True,
         password=False,
         options=(Option("password", _l("Password"), "password"),),
     ),
@@ -168,6 +172,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("Remove metadata"),
         _l("Delete hidden details like author and software."),
         "strip",
+        batch=True,
     ),
     Tool(
         "images-to-pdf",
@@ -198,6 +203,7 @@ TOOLS: tuple[Tool, ...] = (
         _l("PDF to images"),
         _l("Save pages as PNG or JPEG pictures."),
         "topng",
+        batch=True,
         options=(
             Option("format", _l("Format"), "select", (("png", "PNG"), ("jpeg", "JPEG"))),
             Option("dpi", _l("Resolution (DPI)"), "number"),
@@ -238,6 +244,7 @@ FINISHING: tuple[Tool, ...] = (
         _l("Flatten"),
         _l("Burn form fields and comments into the pages, as they print."),
         "flatten",
+        batch=True,
     ),
     Tool(
         "repair",
@@ -245,6 +252,7 @@ FINISHING: tuple[Tool, ...] = (
         _l("Repair"),
         _l("Rebuild a damaged PDF so it opens again."),
         "repair",
+        batch=True,
     ),
 )
 STAMP_ACCEPT = ".png,.jpg,.jpeg,image/png,image/jpeg"
@@ -310,6 +318,7 @@ ADDING: tuple[Tool, ...] = (
         _l("Page numbers"),
         _l("Number the pages, in any language."),
         "numbers",
+        batch=True,
         canvas="stamp",
         options=(
             Option(
@@ -341,6 +350,7 @@ ADDING: tuple[Tool, ...] = (
         _l("Watermark"),
         _l("Stamp text or a picture across the pages."),
         "watermark",
+        batch=True,
         canvas="stamp",
         options=(
             Option("text", _l("Text"), placeholder="CONFIDENTIAL"),

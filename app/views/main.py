@@ -15,7 +15,10 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def index() -> str:
-    return render_template("index.html", tool_grid=_tool_grid())
+    recent = state().recent  # desktop only: server mode keeps no list
+    return render_template(
+        "index.html", tool_grid=_tool_grid(), recent=recent.all() if recent else None
+    )
 
 
 def _tool_grid() -> Markup:

@@ -56,6 +56,9 @@ def page() -> str:
     from app.views.tool_model import PDF_ACCEPT
 
     entries = registry().all()
+    shown = request.args.get("file")  # one file opened again from the recent list
+    if shown is not None:
+        entries = [e for e in entries if e.id == shown] or entries
     pdf_tools = [t for t in TOOLS if t.accept == PDF_ACCEPT]
     return render_template("opened.html", entries=entries, pdf_tools=pdf_tools)
 
@@ -175,4 +178,14 @@ def save(file_id: str) -> tuple[Response, int] | Response:
             )
         raise
     log.info("saved a result next to an opened file")
+    _remember_saved(saved)
     return jsonify({"name": saved.name, "folder": str(saved.parent)}), 201
+
+
+def _remember_saved(saved: Path) -> None:
+    """A saved PDF or image goes on the recent files list (a ZIP cannot be opened again)."""
+    from app.desktop.recent import REOPEN_SUFFIXES
+
+    recent = state().recent
+    if recent is not None and saved.suffix.lower() in REOPEN_SUFFIXES:
+        recent.record(saved, "saved")

@@ -90,6 +90,13 @@ class Tool:
     #: A page picture to work on (static/js/pagebox.js): "place" a signature, draw
     #: one "box" (crop) or many "boxes" (redact), or see a "stamp" before running.
     canvas: str = ""
+    #: Runs over every selected file at once, each getting its own result.
+    batch: bool = False
+
+    @property
+    def takes(self) -> str:
+        """What the workspace hands this tool: "images" or "pdf" files."""
+        return "images" if self.accept == IMAGE_ACCEPT else "pdf"
 
     def shown(self, group: str | None = "") -> list[Shown]:
         """The options of ``group`` ("" the plain list; None: all of them)."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from app.views.catalog import GROUPS, TOOLS
+from app.views.results import CONTINUE
 
 bp = Blueprint("tools", __name__)
 
@@ -25,7 +26,11 @@ BY_SLUG = {tool.slug: tool for tool in TOOLS}
 @bp.app_context_processor
 def tool_list() -> dict:
     groups = [(title, [BY_SLUG[slug] for slug in slugs]) for title, slugs in GROUPS]
-    return {"TOOLS": TOOLS, "TOOL_GROUPS": groups}
+    return {
+        "TOOLS": TOOLS,
+        "TOOL_GROUPS": groups,
+        "CONTINUE_TOOLS": [BY_SLUG[slug] for slug in CONTINUE],
+    }
 
 
 @bp.get("/tools/<slug>")

@@ -173,3 +173,27 @@ def test_thumbnails_for_the_organizer(api, pdf_file):
     assert body["count"] == 4
     assert body["pages"][0]["image"].startswith("data:image/png;base64,")
     assert {p["rotation"] for p in body["pages"]} != {0}  # the rotations are reported
+
+
+def test_preview_gives_a_results_first_pages_in_one_request(api):
+    """The workspace shows a result's first pages and its page count from one answer."""
+    import base64
+    import io
+
+    from helpers.hostile_inputs import blank_pages
+    from PIL import Image
+
+    data = blank_pages(5, (200, 400))
+    r = api("preview", [("file", ("five.pdf", data, "application/pdf"))], {"count": "3"})
+    assert r.status_code == 200, r.text[:300]
+    body = r.json()
+    assert body["pages"] == 5
+    assert len(body["images"]) == 3 and body["image"] == body["images"][0]
+    picture = Image.open(io.BytesIO(base64.b64decode(body["images"][2].split(",", 1)[1])))
+    assert picture.width == 96 and picture.height == 192  # as tall as the page is
+    short = api(
+        "preview", [("file", ("five.pdf", data, "application/pdf"))], {"page": "4", "count": "12"}
+    )
+    assert len(short.json()["images"]) == 2  # pages 4 and 5: no more than there are
+    too_many = api("preview", [("file", ("five.pdf", data, "application/pdf"))], {"count": "13"})
+    assert too_many.status_code == 400 and too_many.json()["field"] == "count"

@@ -119,10 +119,20 @@ def thumbnails(inputs: Inputs, ctx: Context) -> dict:
         PASSWORD,
         Field("width", "integer", "Picture width in pixels.", default=96, minimum=40, maximum=1000),
         Field("page", "integer", "Which page, from 1.", default=1, minimum=1),
+        Field(
+            "count",
+            "integer",
+            "How many pages from that one (a result's first pages); ``images`` holds them.",
+            default=1,
+            minimum=1,
+            maximum=12,
+        ),
     ],
     (JSON,),
 )
 def preview(inputs: Inputs, ctx: Context) -> dict:
     from app.pdf.render import preview as run
 
-    return run(one(inputs), ctx.job, width=inputs["width"], page=inputs["page"])
+    return run(
+        one(inputs), ctx.job, width=inputs["width"], page=inputs["page"], count=inputs["count"]
+    )

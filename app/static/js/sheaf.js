@@ -26,6 +26,36 @@
     });
   };
 
+  window.Sheaf.humanSize = function (bytes) {
+    if (bytes < 1024) { return bytes + " B"; }
+    if (bytes < 1048576) { return (bytes / 1024).toFixed(0) + " KB"; }
+    return (bytes / 1048576).toFixed(1) + " MB";
+  };
+
+  /* Hand a file to the person as a download. */
+  window.Sheaf.saveBlob = function (blob, name) {
+    var url = URL.createObjectURL(blob);
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.parentNode.removeChild(a);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+  };
+
+  /* Quitting Sheaf and signing out forget the files kept in this browser first. */
+  var forgetThen = function (formEl) {
+    var ws = window.Sheaf.workspace;
+    var go = function () { formEl.submit(); };
+    if (!ws) { go(); return; }
+    ws.forgetAll().then(go, go);
+  };
+  var signOut = document.getElementById("signout-form");
+  if (signOut) {
+    signOut.addEventListener("submit", function (e) { e.preventDefault(); forgetThen(signOut); });
+  }
+
   document.documentElement.classList.add("js");
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () {
@@ -56,7 +86,7 @@
           : quitForm.getAttribute("data-confirm");
         if (window.confirm(text)) {
           confirmed = true;
-          quitForm.submit();
+          forgetThen(quitForm);
         }
       };
       fetch("/presence", { method: "POST", body: form("beat"), credentials: "same-origin" })

@@ -81,29 +81,87 @@
         addButton(msg("up"), "up", function () { move(i, i - 1); });
         addButton(msg("down"), "down", function () { move(i, i + 1); });
       }
-      addButton(msg("remove"), "remove", function () {
-        files.splice(i, 1);
-        render();
-        form.dispatchEvent(new CustomEvent("sheaf:files", { detail: files.slice() }));
-      });
+      addButton(msg("remove"), "remove", function () { unchoose(i); });
       list.appendChild(li);
     });
     var hint = document.getElementById("order-hint");
     if (hint) { hint.hidden = files.length < 2; }
   };
 
-  var chooseFiles = function (chosen) {
-    ui.showError("");
-    Array.prototype.forEach.call(chosen, function (file) {
-      if (multiple) { files.push(file); } else { files = [file]; }
-    });
-    render();
+  /* The files this tool works on are the workspace's selected ones that it takes
+   * (workspace.js): chosen once, they stay for the next tool. Choosing here adds to the
+   * workspace; a one-file tool then works on the new file only. Without storage (a
+   * browser that refuses it) the page keeps its own list, as before. */
+  var ws = window.Sheaf.workspace;
+  var batch = form.dataset.batch === "true";
+  var takes = function (doc) {
+    var name = ws.current(doc).name;
+    var image = /^image\//.test(doc.type) || /\.(jpe?g|png|tiff?|webp|gif)$/i.test(name);
+    return form.dataset.accept === "images" ? image : !image;
+  };
+  var useWorkspace = !!ws;
+  var changedFiles = function (before) {
+    var now = files.map(function (f) { return f.workspaceId || f.name; }).join("|");
+    if (now === before) { return; }
     if (form.dataset.result === "metadata") { readDetails(); }
     if (fieldsBox) { readFields(); }
     form.dispatchEvent(new CustomEvent("sheaf:files", { detail: files.slice() }));
   };
+  var single = document.getElementById("one-at-a-time");
+  var refresh = function () {
+    if (!useWorkspace) { return Promise.resolve(); }
+    return ws.list().then(function (docs) {
+      var chosen = docs.filter(function (d) { return d.selected && takes(d); });
+      if (single) {
+        single.hidden = multiple || batch || chosen.length < 2;
+        if (!single.hidden) { single.textContent = msg("oneatatime").replace("{name}", ws.current(chosen[0]).name); }
+      }
+      if (!multiple && !batch) { chosen = chosen.slice(0, 1); }
+      /* Keep the order the person gave here (merge), new ones at the end. */
+      var place = {};
+      files.forEach(function (f, i) { place[f.workspaceId] = i; });
+      chosen.sort(function (a, b) {
+        var pa = a.id in place ? place[a.id] : 1e9 + a.order;
+        var pb = b.id in place ? place[b.id] : 1e9 + b.order;
+        return pa - pb;
+      });
+      return Promise.all(chosen.map(ws.file)).then(function (made) {
+        var before = files.map(function (f) { return f.workspaceId || f.name; }).join("|");
+        files = made;
+        render();
+        changedFiles(before);
+      });
+    }, function () { useWorkspace = false; });
+  };
+  window.Sheaf.replacesSelection = !multiple && !batch;  // strip.js: "Add files" here
+  var chooseFiles = function (chosen) {
+    ui.showError("");
+    if (useWorkspace) {
+      ws.choose(chosen, !multiple).then(function (out) {
+        if (out.refused.length) { ui.showError(out.refused.map(function (f) { return f.name; }).join(", ") + ": " + msg("toobig")); }
+      });
+      return;  /* the workspace's change event refreshes the list */
+    }
+    var before = files.map(function (f) { return f.name; }).join("|");
+    Array.prototype.forEach.call(chosen, function (file) {
+      if (multiple) { files.push(file); } else { files = [file]; }
+    });
+    render();
+    changedFiles(before);
+  };
+  var unchoose = function (i) {
+    var gone = files[i];
+    if (useWorkspace && gone.workspaceId) { ws.setSelected(gone.workspaceId, false); return; }
+    files.splice(i, 1);
+    render();
+    form.dispatchEvent(new CustomEvent("sheaf:files", { detail: files.slice() }));
+  };
   var input = ui.dropzone(chooseFiles);
   ui.openedFiles(chooseFiles);
+  if (useWorkspace) {
+    document.addEventListener("sheaf:workspace", refresh);
+    refresh();
+  }
 
   if (multiple && window.Sortable) {
     window.Sortable.create(list, {
@@ -177,33 +235,71 @@
     return false;
   };
 
+  /* What the answer's headers say besides the file, in words. */
+  var noteFor = function (xhr) {
+    var before = xhr.getResponseHeader("X-Sheaf-Size-Before");
+    var after = xhr.getResponseHeader("X-Sheaf-Size-After");
+    var summary = xhr.getResponseHeader("X-Sheaf-Summary"); /* compress, in words */
+    var note = summary ? decodeURIComponent(summary) : before && after ? msg(+after < +before ? "saved" : "notsmaller")
+      .replace("{before}", window.Sheaf.humanSize(+before))
+      .replace("{after}", window.Sheaf.humanSize(+after)) : "";
+    var repaired = xhr.getResponseHeader("X-Sheaf-Repaired");
+    if (repaired) {
+      var names = repaired.split(",").map(decodeURIComponent).join(", ");
+      note += " " + msg("repaired").replace("{names}", names);
+    }
+    if (xhr.getResponseHeader("X-Sheaf-Protected") === "kept") {
+      note += " " + msg("protected");
+    }
+    var report = xhr.getResponseHeader("X-Sheaf-Report");
+    var facts = report ? JSON.parse(decodeURIComponent(report)) : {};
+    if (facts.found !== undefined && facts.pages && facts.pages.length) {
+      note += " " + msg("redacted").replace("{pages}", facts.pages.join(", "));
+    }
+    if (facts.where) { note += redactedElsewhere(facts); }
+    return note.trim();
+  };
+
+  var results = window.Sheaf.results(form, ui);
+  var one = function (file) {
+    var saved = files;
+    files = [file];
+    var data = formData();
+    files = saved;
+    return data;
+  };
+
+  /* Many files, one tool: each in turn, each result its file's next version; an
+   * error names its file and the others go on. */
+  var runAll = function () {
+    var rows = [];
+    var step = function (i) {
+      if (i === files.length) { results.many(rows); return; }
+      var file = files[i];
+      var prefix = msg("fileof").replace("{n}", String(i + 1)).replace("{total}", String(files.length)) + " ";
+      ui.send(form.dataset.endpoint, one(file), true, function (answer) {
+        var name = ui.resultName(answer);
+        rows.push({ file: file, blob: answer.blob, name: name, note: noteFor(answer) });
+        var kept = answer.blob.type === "application/pdf" && file.workspaceId
+          ? ws.addResult(answer.blob, name, form.dataset.tool, { id: file.workspaceId }) : Promise.resolve();
+        kept.then(function () { step(i + 1); });
+      }, function (text, cancelled) {
+        rows.push({ file: file, error: text });
+        if (cancelled) { results.many(rows); return; }
+        step(i + 1);
+      }, { quiet: true, prefix: prefix });
+    };
+    results.clear();
+    step(0);
+  };
+
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     if (!ready()) { return; }
-    ui.send(form.dataset.endpoint, formData(), true, function (xhr) {
-      var before = xhr.getResponseHeader("X-Sheaf-Size-Before");
-      var after = xhr.getResponseHeader("X-Sheaf-Size-After");
-      var summary = xhr.getResponseHeader("X-Sheaf-Summary"); /* compress, in words */
-      var note = summary ? decodeURIComponent(summary) : before && after ? msg(+after < +before ? "saved" : "notsmaller")
-        .replace("{before}", window.Sheaf.humanSize(+before))
-        .replace("{after}", window.Sheaf.humanSize(+after)) : "";
-      var repaired = xhr.getResponseHeader("X-Sheaf-Repaired");
-      if (repaired) {
-        var names = repaired.split(",").map(decodeURIComponent).join(", ");
-        note += " " + msg("repaired").replace("{names}", names);
-      }
-      if (xhr.getResponseHeader("X-Sheaf-Protected") === "kept") {
-        note += " " + msg("protected");
-      }
-      var report = xhr.getResponseHeader("X-Sheaf-Report");
-      var facts = report ? JSON.parse(decodeURIComponent(report)) : {};
-      if (facts.found !== undefined && facts.pages && facts.pages.length) {
-        note += " " + msg("redacted").replace("{pages}", facts.pages.join(", "));
-      }
-      if (facts.where) { note += redactedElsewhere(facts); }
-      ui.deliver(xhr, note);
-      var link = document.getElementById("download-link");
-      if (files.length === 1) { ui.offerSave(files[0], xhr.response, link ? link.download : ""); }
+    if (batch && files.length > 1) { runAll(); return; }
+    var used = files.slice();
+    ui.send(form.dataset.endpoint, formData(), true, function (answer) {
+      results.one(answer, used, noteFor(answer));
     });
   });
 

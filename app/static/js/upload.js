@@ -6,11 +6,7 @@
 
   var $ = function (id) { return document.getElementById(id); };
 
-  var human = function (bytes) {
-    if (bytes < 1024) { return bytes + " B"; }
-    if (bytes < 1048576) { return (bytes / 1024).toFixed(0) + " KB"; }
-    return (bytes / 1048576).toFixed(1) + " MB";
-  };
+  var human = function (bytes) { return window.Sheaf.humanSize(bytes); };
 
   /* msgSource: the element carrying data-msg-* attributes in the person's language. */
   var create = function (msgSource) {
@@ -21,6 +17,13 @@
     var result = $("result");
     var lastUrl = null;
     var msg = function (name) { return msgSource.getAttribute("data-msg-" + name) || ""; };
+    /* The name Sheaf gave the result (Content-Disposition), which says what happened. */
+    var resultName = function (answer) {
+      var header = answer.header("Content-Disposition") || "";
+      var star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+      var plain = /filename="?([^";]+)"?/i.exec(header);
+      return star ? decodeURIComponent(star[1]) : (plain ? plain[1] : "sheaf-result");
+    };
 
     /* An error about one field is shown under it, names it as its label does, marks
      * it invalid and takes the focus there; other errors go to the form's box. */
@@ -63,6 +66,10 @@
       return true;
     };
 
+    var errorText = function (text) {
+      try { return JSON.parse(text).message || msg("failed"); } catch (e) { return msg("failed"); }
+    };
+
     var showServerError = function (text) {
       var body = {};
       try { body = JSON.parse(text); } catch (e) { body = {}; }
@@ -74,72 +81,92 @@
       showError(body.message || msg("failed"));
     };
 
-    /* POST data to url with progress; onDone(xhr) on 2xx, the error shown otherwise. */
-    /* onFailed (optional) runs after a refused or failed request, once the form's
-     * buttons are usable again (a page may want some of them off). */
-    var send = function (url, data, asBlob, onDone, onFailed) {
-      var xhr = new XMLHttpRequest();
-      xhr.open("POST", url);
-      xhr.setRequestHeader("X-CSRF-Token", window.Sheaf.csrfToken);
-      xhr.responseType = asBlob ? "blob" : "text";
-      xhr.upload.addEventListener("progress", function (e) {
-        if (e.lengthComputable) {
-          bar.value = Math.round((e.loaded / e.total) * 100);
-          progressText.textContent = msg("uploading") + " " + bar.value + "%";
-        }
-      });
-      xhr.upload.addEventListener("load", function () {
-        bar.removeAttribute("value");  // indeterminate while Sheaf works
-        progressText.textContent = msg("working");
-      });
+    /* POST data to url in the progress form (stream.js): pages done of total, a time
+     * estimate once it means something, and Cancel, which stops Sheaf's work. onDone
+     * gets {status, header(name), blob, text} on 2xx; the error is shown otherwise.
+     * onFailed (optional) runs after a refused, failed or cancelled request, once the
+     * form's buttons are usable again (a page may want some of them off). */
+    var cancelButton = $("cancel-button");
+    var running = null;
+    if (cancelButton) {
+      cancelButton.addEventListener("click", function () { if (running) { running.abort(); } });
+    }
+    var seconds = function (s) {
+      return s < 90 ? msg("seconds").replace("{n}", String(Math.max(1, Math.round(s))))
+        : msg("minutes").replace("{n}", String(Math.round(s / 60)));
+    };
+    var send = function (url, data, asBlob, onDone, onFailed, options) {
+      options = options || {};
       var buttons = msgSource.querySelectorAll("button[type=submit]");
+      var controller = window.AbortController ? new AbortController() : null;
+      var started = Date.now();
+      var size = 0;
+      data.forEach(function (value) { if (value && value.size) { size += value.size; } });
       var finish = function () {
         progress.hidden = true;
+        running = null;
         msgSource.setAttribute("aria-busy", "false");
         buttons.forEach(function (b) { b.disabled = false; });
       };
-      xhr.addEventListener("load", function () {
-        finish();
-        if (xhr.status >= 200 && xhr.status < 300) {
-          onDone(xhr);
-        } else if (xhr.response instanceof Blob) {
-          xhr.response.text().then(showServerError);
-          if (onFailed) { onFailed(); }
-        } else {
-          showServerError(xhr.responseText);
-          if (onFailed) { onFailed(); }
+      var onProgress = function (done, total) {
+        if (!total) { return; }
+        bar.max = total;
+        bar.value = done;
+        var text = (options.prefix || "") + msg("progress").replace("{done}", String(done)).replace("{total}", String(total));
+        var elapsed = (Date.now() - started) / 1000;
+        if (done >= 2 && done < total && elapsed > 3) {
+          text += " · " + msg("left").replace("{time}", seconds(elapsed / done * (total - done)));
         }
-      });
-      xhr.addEventListener("error", function () {
-        finish();
-        showError(msg("failed"));
-        if (onFailed) { onFailed(); }
-      });
+        progressText.textContent = text;
+      };
       showError("");
       result.hidden = true;
       progress.hidden = false;
       msgSource.setAttribute("aria-busy", "true");
       buttons.forEach(function (b) { b.disabled = true; });
-      bar.value = 0;
-      xhr.send(data);
+      bar.removeAttribute("value");
+      progressText.textContent = (options.prefix || "") +
+        (size ? msg("sending").replace("{size}", human(size)) : msg("working"));
+      running = controller;
+      if (cancelButton) { cancelButton.hidden = !controller; }
+      return window.Sheaf.request(url, data, { onProgress: onProgress, signal: controller && controller.signal })
+        .then(function (answer) {
+          return answer.blob.text().then(function (text) {
+            answer.text = text;
+            answer.response = answer.blob;  // what older callers read
+            answer.responseText = text;
+            answer.getResponseHeader = answer.header;
+            return answer;
+          });
+        })
+        .then(function (answer) {
+          finish();
+          if (answer.ok) { onDone(answer); return; }
+          if (!options.quiet) { showServerError(answer.text); }
+          if (onFailed) { onFailed(errorText(answer.text), false); }
+        }, function (err) {
+          finish();
+          var cancelled = err && err.name === "AbortError";
+          var text = cancelled ? msg("cancelled") : msg("failed");
+          if (!options.quiet) { showError(text); }
+          if (onFailed) { onFailed(text, cancelled); }
+        });
     };
 
-    /* Offer the response body as a download (and start it), with an optional note. */
-    var deliver = function (xhr, note) {
+    /* Offer a result as a download link (the person presses it: results are shown
+     * first, see result.js), with an optional note. */
+    var deliver = function (answer, note) {
       if (lastUrl) { URL.revokeObjectURL(lastUrl); }
-      lastUrl = URL.createObjectURL(xhr.response);
-      var header = xhr.getResponseHeader("Content-Disposition") || "";
-      var star = /filename\*=UTF-8''([^;]+)/i.exec(header);
-      var plain = /filename="?([^";]+)"?/i.exec(header);
+      lastUrl = URL.createObjectURL(answer.blob);
       var link = document.createElement("a");
       link.href = lastUrl;
-      link.download = star ? decodeURIComponent(star[1]) : (plain ? plain[1] : "sheaf-result");
+      link.download = resultName(answer);
       link.id = "download-link";
+      link.className = "button primary";
       link.textContent = msg("download") + ": " + link.download;
       result.textContent = msg("done") + " " + (note ? note + " " : "");
       result.appendChild(link);
       result.hidden = false;
-      link.click();
       result.tabIndex = -1;  // focus goes to what happened, not back to the top
       result.focus();
     };
@@ -159,6 +186,7 @@
         zone.addEventListener(type, function (e) { e.preventDefault(); zone.classList.remove("dragging"); });
       });
       zone.addEventListener("drop", function (e) {
+        e.sheafTaken = true;  // strip.js: not also added by the page-wide drop
         if (e.dataTransfer && e.dataTransfer.files.length) { onFiles(e.dataTransfer.files); }
       });
       return input;
@@ -187,7 +215,7 @@
     };
 
     /* Desktop, for a file opened with Sheaf: save the result beside the original. */
-    var offerSave = function (file, blob, name) {
+    var offerSave = function (file, blob, name, where) {
       var prefix = document.body.dataset.opened;
       if (!prefix || !file || !file.openedId) { return; }
       var button = document.createElement("button");
@@ -211,17 +239,17 @@
             if (answer.ok) { button.disabled = true; }
           });
       });
-      result.appendChild(document.createTextNode(" "));
-      result.appendChild(button);
-      result.appendChild(document.createTextNode(" "));
-      result.appendChild(said);
+      where = where || result;
+      where.appendChild(document.createTextNode(" "));
+      where.appendChild(button);
+      where.appendChild(document.createTextNode(" "));
+      where.appendChild(said);
     };
 
     return { msg: msg, showError: showError, send: send, deliver: deliver, dropzone: dropzone,
-             openedFiles: openedFiles, offerSave: offerSave };
+             openedFiles: openedFiles, offerSave: offerSave, resultName: resultName };
   };
 
   window.Sheaf = window.Sheaf || {};
   window.Sheaf.tool = create;
-  window.Sheaf.humanSize = human;
 })();
