@@ -59,23 +59,19 @@ def _groups(pdf: pikepdf.Pdf) -> dict[str, list[Any]]:
     return groups
 
 
-def _page_of(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
-    pages = {}
-    for number, page in enumerate(pdf.pages, 1):
-        for annot in page.obj.get("/Annots", []):
-            if isinstance(annot, pikepdf.Dictionary) and annot.is_indirect:
-                pages.setdefault(annot.objgen, number)
-    return pages
-
-
 def list_fields(source: Source, job: Job) -> list[dict[str, Any]]:
+    """Every field to fill, with the words people read for it and where it is on the
+    page (:mod:`app.pdf.form_labels`); ``options`` and ``choices`` values are what
+    :func:`fill` takes."""
+    from app.pdf.form_labels import Group, describe, pages_of
+
     doc = open_pdf(source, job)
     with doc.pdf:
         pdf = doc.pdf
         if "/AcroForm" not in pdf.Root:
             return []
-        where = _page_of(pdf)
-        found = []
+        where = pages_of(pdf)
+        found, groups = [], []
         for name, fields in _groups(pdf).items():
             first = fields[0]
             kind = _kind(first)
@@ -103,6 +99,10 @@ def list_fields(source: Source, job: Job) -> list[dict[str, Any]]:
                 entry["value"] = str(chosen)[1:] if isinstance(chosen, pikepdf.Name) else None
                 entry["options"] = _on_states(widgets)
             found.append(entry)
+            groups.append(Group(name, str(kind), fields, widgets))
+        job.check()
+        for entry, described in zip(found, describe(source, pdf, groups, job), strict=True):
+            entry.update(described)
         return found
 
 

@@ -38,16 +38,16 @@ STEP_WORDS = {
 }
 
 SUMMARIES = {
-    "merge": _l("{files} files merged into one of {pages} pages."),
-    "organize": _l("The pages are in their new order: {pages} pages."),
+    "merge": _l("Files merged: {files}. Pages: {pages}."),
+    "organize": _l("The pages are in their new order. Pages: {pages}."),
     "rotate": _l("Pages turned: {range}."),
-    "remove": _l("{removed} pages removed; {pages} pages left."),
-    "extract": _l("{pages} of {inpages} pages kept."),
+    "remove": _l("Pages removed: {removed}. Pages left: {pages}."),
+    "extract": _l("Pages kept: {pages} of {inpages}."),
     "protect": _l("The file now asks for its password to open."),
     "unlock": _l("The password is removed."),
     "metadata": _l("The details are saved."),
     "strip-metadata": _l("The hidden details are removed."),
-    "images-to-pdf": _l("{files} pictures made into a PDF of {pages} pages."),
+    "images-to-pdf": _l("Pictures made into one PDF: {files}. Pages: {pages}."),
     "crop": _l("Pages cropped: {range}."),
     "flatten": _l("Form fields and comments are now part of the pages."),
     "repair": _l("The file was read and written again."),

@@ -6,6 +6,8 @@ import io
 import json
 
 import pikepdf
+import pypdfium2 as pdfium
+from helpers.form_pdf import TOWN_PAGE, TOWN_SHOWN, form_pdf
 from helpers.pdfcheck import add_note, error_of, open_result, qpdf_ok, texts
 
 LATEX_FORM = "010-pdflatex-forms/pdflatex-forms.pdf"
@@ -21,12 +23,16 @@ def _fields(api, file) -> dict[str, dict]:
 
 def test_forms_lists_fields_with_types_values_options_and_pages(api, pdf_file):
     fields = _fields(api, pdf_file(LIBRE_FORM))
-    assert fields["First Name"] == {
+    first = fields["First Name"]
+    assert first == {
         "name": "First Name",
+        "label": "First Name",
         "type": "text",
         "value": "Alice",
         "options": [],
+        "choices": [],
         "page": 1,
+        "widgets": [{"page": 1, "box": first["widgets"][0]["box"], "value": None}],
         "required": False,
         "read_only": False,
     }
@@ -117,3 +123,93 @@ def test_fill_keeps_the_password(api, samples, tmp_path):
         )
     assert r.headers["X-Sheaf-Protected"] == "kept"
     assert open_result(r, password="u").is_encrypted
+
+
+def _form(data: bytes) -> tuple:
+    return ("file", ("form.pdf", data, "application/pdf"))
+
+
+def test_fields_are_labelled_by_the_words_printed_beside_them(api, pdf_file):
+    """The shared forms: what the page says, not the internal names."""
+    fields = _fields(api, pdf_file(LIBRE_FORM))
+    labels = {name: f["label"] for name, f in fields.items()}
+    assert labels == {
+        "First Name": "First Name",
+        "Last Name": "Last Name",
+        "Birthday": "Birthday",
+        "female": "Gender",  # printed above the buttons
+        "Nationality": "Nationality",  # above the list
+        "gdpr": "Agree to privacy policy",  # right of the checkbox
+        "other": "Other",
+        "First Name_2": "First Name 2",  # nothing printed near: the name, readable
+    }
+    assert fields["female"]["choices"] == [
+        {"value": "1", "label": "Female"},
+        {"value": "2", "label": "Male"},
+    ]
+    latex = _fields(api, pdf_file(LATEX_FORM))
+    assert latex["Name"]["label"] == "Name" and latex["Check"]["label"] == "Check"
+    # Each widget's box is on its page, left of the words that label it.
+    box = fields["gdpr"]["widgets"][0]["box"]
+    assert 0.05 < box[0] < box[2] < 0.15 and 0.3 < box[1] < box[3] < 0.36, box
+
+
+def test_tooltips_printed_words_and_state_names_label_a_made_form(api):
+    fields = _fields(api, _form(form_pdf()))
+    assert {name: f["label"] for name, f in fields.items()} == {
+        "fullname": "Full name",  # left, same line
+        "email": "Your e-mail address",  # the tooltip wins over the printed "E-mail"
+        "addr_line_2": "Addr line 2",
+        "comments": "Comments",  # just above
+        "tel": "Phone",  # the line of underscores it is drawn over is no word
+        "zip_cd": "Postcode",  # printed in the box the field covers
+        "radio_grp": "Sex",  # before the buttons, which have no words of their own
+        "agree": "I agree to the terms",
+        "town": "Town",  # on a turned page, left as shown
+    }
+    assert fields["radio_grp"]["choices"] == [
+        {"value": "Female", "label": "Female"},
+        {"value": "Male", "label": "Male"},
+    ]
+    assert [w["value"] for w in fields["radio_grp"]["widgets"]] == ["Female", "Male"]
+    assert fields["agree"]["choices"] == [{"value": "Yes", "label": "I agree to the terms"}]
+
+
+def test_a_widget_box_is_where_the_page_picture_shows_it(api):
+    """Page 2 is cropped and turned: the box is a fraction of the page as shown, and
+    the field's red appearance is there on pdfium's picture of it."""
+    data = form_pdf()
+    (town,) = _fields(api, _form(data))["town"]["widgets"]
+    width, height = TOWN_PAGE
+    want = [TOWN_SHOWN[0] / width, TOWN_SHOWN[1] / height]
+    want += [TOWN_SHOWN[2] / width, TOWN_SHOWN[3] / height]
+    assert town["page"] == 2
+    assert all(abs(a - b) < 0.002 for a, b in zip(town["box"], want, strict=True)), town
+    document = pdfium.PdfDocument(data)
+    document.init_forms()  # so pdfium draws the fields' appearances
+    page = document[1]
+    picture = page.render(scale=1, may_draw_forms=True).to_pil().convert("RGB")
+    assert picture.size == (720, 540)
+    left, top, right, bottom = town["box"]
+    inside = picture.getpixel((int((left + right) / 2 * 720), int((top + bottom) / 2 * 540)))
+    outside = picture.getpixel((int((left + right) / 2 * 720), int((bottom + 0.05) * 540)))
+    assert inside[0] > 200 and inside[1] < 60, inside
+    assert outside == (255, 255, 255), outside
+
+
+def test_filling_by_the_listed_values_sets_value_and_appearance(api, tmp_path):
+    fields = _fields(api, _form(form_pdf()))
+    male = fields["radio_grp"]["choices"][1]["value"]
+    yes = fields["agree"]["choices"][0]["value"]
+    values = {"radio_grp": male, "agree": True, "fullname": "Ada Lovelace"}
+    r = api("forms/fill", [_form(form_pdf())], {"values": json.dumps(values)})
+    out = open_result(r)
+    qpdf_ok(r.content, tmp_path)
+    by_name = {f.fully_qualified_name: f for f in out.acroform.fields}
+    assert by_name["radio_grp"].obj.Parent.V == "/Male"
+    kids = by_name["radio_grp"].obj.Parent.Kids
+    assert [str(k.AS) for k in kids] == ["/Off", "/Male"]
+    assert str(by_name["agree"].obj.V) == str(by_name["agree"].obj.AS) == f"/{yes}"
+    assert str(by_name["fullname"].value) == "Ada Lovelace"
+    again = _fields(api, ("file", ("f.pdf", r.content, "application/pdf")))
+    assert again["radio_grp"]["value"] == "Male" and again["agree"]["value"] is True

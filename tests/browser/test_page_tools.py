@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers.browser import choose, download
 from helpers.pdfcheck import texts
 from playwright.sync_api import expect
 
@@ -27,7 +27,7 @@ def tool(chromium, sheaf, samples):
 
     def open_with(slug: str, sample: str = FOUR):
         page.goto(f"{sheaf.base}/tools/{slug}", wait_until="load")
-        page.set_input_files("#file-input", str(samples / sample))
+        choose(page, str(samples / sample))
         expect(page.locator("#page-box")).to_be_visible()
         expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
         return page
@@ -37,9 +37,7 @@ def tool(chromium, sheaf, samples):
 
 
 def _download(page) -> bytes:
-    with page.expect_download() as info:
-        page.click("#run-button")
-    return Path(info.value.path()).read_bytes()
+    return download(page)
 
 
 def _drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:
@@ -105,8 +103,8 @@ def test_a_form_is_filled_as_a_real_form(chromium, sheaf, samples):
         )
         expect(page.locator("#form-fields input[type=radio]")).to_have_count(2)
         expect(page.locator("#ff-0")).to_have_value("Alice")  # current values shown
-        page.check("#form-fields input[type=radio][value='2']")
-        page.check("#form-fields input[type=checkbox] >> nth=0")
+        page.get_by_role("radio", name="Male", exact=True).check()  # as the page says
+        page.get_by_role("checkbox", name="Agree to privacy policy").check()
         page.fill("#ff-1", "王")
         data = _download(page)
         with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -129,7 +127,7 @@ def test_a_crop_box_over_the_top_half_is_accepted_as_drawn(chromium, sheaf, samp
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/crop", wait_until="load")
-        page.set_input_files("#file-input", str(samples / FOUR))
+        choose(page, str(samples / FOUR))
         expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
         _drag(page, (0.0, 0.0), (1.0, 0.5))
         bottom = float(page.input_value("#opt-bottom"))
@@ -165,7 +163,7 @@ def test_the_run_button_stays_put_when_the_page_picture_arrives(chromium, sheaf,
                 held.append(route)
 
         page.route("**/api/v1/preview", hold)
-        page.set_input_files("#file-input", str(samples / FOUR))
+        choose(page, str(samples / FOUR))
         expect(page.locator("#page-box")).to_be_visible()
         page.wait_for_function("document.querySelector('#page-stage.waiting') !== null")
         before = page.locator("#run-button").bounding_box()["y"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers.browser import choose, download
 from helpers.redaction_docs import Doc
 from playwright.sync_api import expect
 
@@ -29,9 +30,7 @@ def secret_pdf(tmp_path: Path) -> Path:
 
 
 def _run(page) -> bytes:
-    with page.expect_download() as info:
-        page.click("#run-button")
-    return Path(info.value.path()).read_bytes()
+    return download(page)
 
 
 def test_hidden_information_follows_the_words_until_set(chromium, sheaf, secret_pdf):
@@ -41,7 +40,7 @@ def test_hidden_information_follows_the_words_until_set(chromium, sheaf, secret_
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/redact", wait_until="load")
-        page.set_input_files("#file-input", str(secret_pdf))
+        choose(page, str(secret_pdf))
         expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
         hidden = page.locator("#opt-remove_hidden")
         expect(hidden).not_to_be_checked()  # nothing to remove yet: areas alone keep it

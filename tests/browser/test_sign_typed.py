@@ -10,6 +10,7 @@ import re
 import pikepdf
 import pytest
 from helpers import system
+from helpers.browser import choose
 from helpers.pdfcheck import texts
 from helpers.sign_page import (
     EMPTY,
@@ -109,7 +110,7 @@ def test_the_sign_page_in_its_states_has_no_axe_violations(chromium, sheaf, samp
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/sign", wait_until="load")
-        page.set_input_files("#file-input", str(samples / FOUR))
+        choose(page, str(samples / FOUR))
         expect(page.locator(".mark-place")).to_have_count(1)
         page.click("#run-button")
         expect(page.locator("#pad-error")).to_be_visible()
@@ -133,7 +134,7 @@ def test_on_a_phone_the_signature_is_dragged_by_touch(chromium, sheaf, samples):
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/sign", wait_until="load")
-        page.set_input_files("#file-input", str(samples / FOUR))
+        choose(page, str(samples / FOUR))
         expect(page.locator(".mark-place")).to_have_count(1)
         type_name(page, "王小明")
         before = numbers(page)

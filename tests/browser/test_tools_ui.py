@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers.browser import choose, download
 from helpers.pdfcheck import page_texts, texts
 from helpers.support import Sheaf
 from playwright.sync_api import expect
@@ -40,9 +40,7 @@ def open_tool(page, title: str) -> None:
 
 
 def _download(page, click) -> bytes:
-    with page.expect_download() as info:
-        click()
-    return Path(info.value.path()).read_bytes()
+    return download(page, click)
 
 
 def test_home_lists_the_tools(page):
@@ -53,7 +51,7 @@ def test_home_lists_the_tools(page):
 
 def test_merge_with_drag_reorder(page, samples):
     open_tool(page, "Merge PDFs")
-    page.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
+    choose(page, [str(samples / FOUR), str(samples / OUTLINE)])
     items = page.locator("#file-list .file-item")
     assert items.count() == 2
     # Drag the second file above the first.
@@ -74,21 +72,21 @@ def test_chosen_files_show_their_first_page_and_page_count(page, samples, tmp_pa
     photo = tmp_path / "photo.png"
     Image.new("RGB", (60, 40), "orange").save(photo)
     open_tool(page, "Merge PDFs")
-    page.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
+    choose(page, [str(samples / FOUR), str(samples / OUTLINE)])
     items = page.locator("#file-list .file-item")
     expect(items.nth(0).locator(".file-pages")).to_have_text("4 pages")
     expect(items.nth(0).locator("img.file-thumb")).to_have_attribute(
         "src", re.compile("^data:image/png")
     )
     page.goto(page.url.rsplit("/", 1)[0] + "/images-to-pdf", wait_until="load")
-    page.set_input_files("#file-input", str(photo))
+    choose(page, str(photo))
     thumb = page.locator("#file-list .file-item img.file-thumb")
     expect(thumb).to_have_attribute("src", re.compile("^blob:"))
 
 
 def test_merge_order_with_keyboard_buttons(page, samples):
     page.goto(page.url.rsplit("/", 1)[0] + "/tools/merge", wait_until="load")
-    page.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
+    choose(page, [str(samples / FOUR), str(samples / OUTLINE)])
     page.get_by_role("button", name="Move up: pdflatex-outline.pdf").click()
     data = _download(page, lambda: page.click("#run-button"))
     merged = pikepdf.open(io.BytesIO(data))
@@ -105,7 +103,7 @@ def test_split_shows_only_the_chosen_modes_field(page, samples):
     expect(every).to_be_visible()
     expect(every).to_have_value("2")  # the API's own default
     expect(ranges).to_be_hidden()
-    page.set_input_files("#file-input", str(samples / FOUR))
+    choose(page, str(samples / FOUR))
     data = _download(page, lambda: page.click("#run-button"))
     import zipfile
 
@@ -126,7 +124,7 @@ def test_the_whole_drop_area_chooses_files(page, samples):
 
 def test_split_into_single_pages(page, samples):
     open_tool(page, "Split a PDF")
-    page.set_input_files("#file-input", str(samples / FOUR))
+    choose(page, str(samples / FOUR))
     data = _download(page, lambda: page.click("#run-button"))
     import zipfile
 
@@ -141,7 +139,7 @@ def test_details_show_at_once_and_only_the_change_is_saved(page, samples):
         before = {str(k): str(v) for k, v in original.docinfo.items()}
     assert before.get("/Author")
     open_tool(page, "Title and author")
-    page.set_input_files("#file-input", str(samples / xmp))
+    choose(page, str(samples / xmp))
     expect(page.locator("#opt-title")).to_have_value(before["/Title"])
     expect(page.locator("#opt-author")).to_have_value(before["/Author"])
     page.fill("#opt-title", "新的标题")
@@ -156,10 +154,7 @@ def test_details_show_at_once_and_only_the_change_is_saved(page, samples):
 
 def test_a_protected_result_says_it_keeps_its_password(page, samples):
     open_tool(page, "Rotate pages")
-    page.set_input_files(
-        "#file-input",
-        str(samples / "005-libreoffice-writer-password/libreoffice-writer-password.pdf"),
-    )
+    choose(page, str(samples / "005-libreoffice-writer-password/libreoffice-writer-password.pdf"))
     page.fill("#opt-password", "openpassword")
     data = _download(page, lambda: page.click("#run-button"))
     with pytest.raises(pikepdf.PasswordError):
@@ -169,7 +164,7 @@ def test_a_protected_result_says_it_keeps_its_password(page, samples):
 
 def test_page_organizer_reorder_rotate_delete(page, samples):
     open_tool(page, "Organise pages")
-    page.set_input_files("#file-input", str(samples / FOUR))
+    choose(page, str(samples / FOUR))
     pages = page.locator("#page-grid .page")
     pages.nth(3).wait_for()
     assert pages.count() == 4
@@ -221,7 +216,7 @@ def test_organizer_password_then_enter_shows_the_pages(page, samples):
     pages (it used to submit an empty organizer: 'Every page is deleted')."""
     open_tool(page, "Organise pages")
     locked = samples / "005-libreoffice-writer-password/libreoffice-writer-password.pdf"
-    page.set_input_files("#file-input", str(locked))
+    choose(page, str(locked))
     expect(page.locator("#error-password")).to_contain_text("password")
     expect(page.locator("#run-button")).to_be_disabled()  # until there are pages
     page.fill("#opt-password", "openpassword")
@@ -234,7 +229,7 @@ def test_organizer_password_then_enter_shows_the_pages(page, samples):
 
 def test_organizer_keyboard_moves_and_selects(page, samples):
     open_tool(page, "Organise pages")
-    page.set_input_files("#file-input", str(samples / FOUR))
+    choose(page, str(samples / FOUR))
     first = page.locator("#page-grid .page-select").nth(0)
     first.wait_for()
     # One Tab stop for all pages: Tab from the toolbar's last button lands on page 1,
@@ -256,7 +251,7 @@ def test_organizer_keyboard_moves_and_selects(page, samples):
 
 def test_an_error_is_shown_under_its_field(page, samples):
     open_tool(page, "Delete pages")
-    page.set_input_files("#file-input", str(samples / FOUR))
+    choose(page, str(samples / FOUR))
     page.fill("#opt-pages", "7")
     page.click("#run-button")
     error = page.locator("#error-pages")
@@ -272,8 +267,7 @@ def test_an_error_is_shown_under_its_field(page, samples):
     expect(page.locator("#error-pages")).to_have_text("Please fill in “Pages to delete”.")
     # Fixing it clears the mark.
     page.fill("#opt-pages", "2")
-    with page.expect_download():
-        page.click("#run-button")
+    download(page)
     expect(page.locator("#error-pages")).to_have_count(0)
     expect(field).not_to_have_attribute("aria-invalid", "true")
 
@@ -287,7 +281,7 @@ def test_chinese_interface_and_errors(chromium, sheaf, samples):
         assert "合并 PDF" in p.locator("#tool-grid").inner_text()
         assert "签名与填写" in p.locator("#tool-grid").inner_text()
         open_tool(p, "删除页面")
-        p.set_input_files("#file-input", str(samples / FOUR))
+        choose(p, str(samples / FOUR))
         p.fill("#opt-pages", "9")
         p.click("#run-button")
         error = p.locator("#error-pages")
@@ -324,7 +318,7 @@ def test_open_server_ui_merges(chromium, samples):
         p.goto(server.base + "/", wait_until="load")
         assert p.locator("#quit-button").count() == 0
         open_tool(p, "Merge PDFs")
-        p.set_input_files("#file-input", [str(samples / FOUR), str(samples / OUTLINE)])
+        choose(p, [str(samples / FOUR), str(samples / OUTLINE)])
         data = _download(p, lambda: p.click("#run-button"))
         assert len(pikepdf.open(io.BytesIO(data)).pages) == 8
     finally:
@@ -373,7 +367,7 @@ def test_every_tool_gives_a_file_with_its_defaults(chromium, sheaf, samples, slu
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/{slug}", wait_until="load")
-        page.set_input_files("#file-input", [str(samples / f) for f in files])
+        choose(page, [str(samples / f) for f in files])
         if slug == "sign":
             page.click("#way-type")  # the pad opens on drawing
         for selector, value in fill.items():
@@ -402,7 +396,7 @@ def test_compress_offers_described_levels_and_says_what_it_did(page, samples):
     labels = level.locator("option").all_inner_texts()
     assert [lb.split(":")[0] for lb in labels] == ["Lossless", "Print", "Balanced", "Smallest"]
     assert "150 dpi" in labels[2]
-    page.set_input_files("#file-input", str(samples / "003-pdflatex-image/pdflatex-image.pdf"))
+    choose(page, str(samples / "003-pdflatex-image/pdflatex-image.pdf"))
     _download(page, lambda: page.click("#run-button"))
     expect(page.locator("#result")).to_contain_text(re.compile(r"KB → .* KB, \d+% smaller"))
 
@@ -428,7 +422,7 @@ def test_protect_asks_for_the_password_twice_and_says_what_it_did(
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/protect", wait_until="load")
         expect(page.locator("#help-new_password_again")).to_contain_text(warning)
-        page.set_input_files("#file-input", str(samples / FOUR))
+        choose(page, str(samples / FOUR))
         page.fill("#opt-new_password", "s3cret")
         page.fill("#opt-new_password_again", "s3crte")
         page.click("#run-button")
@@ -476,12 +470,12 @@ def test_counts_and_sizes_are_said_right(page, samples, tmp_path):
     """A one-page file says “1 page”; a file Compress cannot shrink says so and comes back
     as it was, instead of “reduced from 24 KB to 24 KB”."""
     page.goto(page.url + "tools/compress", wait_until="load")
-    page.set_input_files("#file-input", str(samples / "001-trivial/minimal-document.pdf"))
+    choose(page, str(samples / "001-trivial/minimal-document.pdf"))
     expect(page.locator(".file-pages")).to_have_text("1 page")
     once = tmp_path / "once.pdf"
     once.write_bytes(_download(page, lambda: page.click("#run-button")))
     page.reload(wait_until="load")
-    page.set_input_files("#file-input", str(once))
+    choose(page, str(once))
     again = _download(page, lambda: page.click("#run-button"))
     assert again == once.read_bytes()
     expect(page.locator("#result")).to_contain_text("Nothing could be made smaller")
@@ -533,7 +527,7 @@ def test_pdf_to_images_says_roughly_how_big_the_result_will_be(chromium, sheaf, 
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/pdf-to-images", wait_until="load")
-        page.set_input_files("#file-input", str(samples / FOUR))
+        choose(page, str(samples / FOUR))
         page.fill("#opt-dpi", "300")
         note = page.locator("#size-estimate")
         expect(note).to_contain_text(SIZE_WORDS[locale])

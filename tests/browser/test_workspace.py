@@ -99,7 +99,10 @@ def test_one_file_many_steps_with_undo(chromium, sheaf, samples, locale, width):
         page.wait_for_selector("#file-list .file-item")
         page.click("#run-button")
         page.wait_for_selector("#download-link")
-        assert _history(page).count("→") == 2  # turned → numbers → compressed
+        page.wait_for_function(  # turned → numbers → compressed
+            "() => document.querySelector('#workspace-list .workspace-history')"
+            " .textContent.split('→').length === 3"
+        )
         data = _download(page)
         assert page.get_attribute("#download-link", "download").endswith(
             "-rotated-numbered-compressed.pdf"
@@ -272,3 +275,185 @@ def test_progress_goes_up_to_the_total_and_cancel_stops_the_work(chromium, sampl
         if context is not None:
             context.close()
         sheaf.stop()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from helpers import system
+
+    script = system.axe_script()
+    if script is None:
+        pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
+    return script
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_the_workspace_and_results_have_no_violations(
+    chromium, sheaf, samples, axe, scheme, locale
+):
+    # Only the test injects axe: bypass_csp lets its script in.
+    context, page, errors = _open(chromium, sheaf, locale, color_scheme=scheme, bypass_csp=True)
+    found: dict[str, list] = {}
+
+    def check(state: str) -> None:
+        page.add_script_tag(path=str(axe))
+        found[state] = page.evaluate(
+            "async () => (await axe.run()).violations.map("
+            "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+        )
+
+    try:
+        _tool(page, sheaf, "rotate")
+        page.set_input_files("#file-input", [str(samples / FOUR), str(samples / FOUR)])
+        page.wait_for_selector("#workspace-list .workspace-thumb[src^='data:image/png']")
+        check("strip with files")
+        page.click("#run-button")
+        page.wait_for_selector("#download-all", timeout=60_000)
+        check("results of two files")
+        page.locator("#workspace-list input[type=checkbox]").nth(1).uncheck()
+        page.wait_for_function(
+            "() => document.querySelectorAll('#file-list .file-item').length === 1"
+        )
+        page.click("#run-button")
+        _result(page)
+        check("a result with its pages and what comes next")
+        page.goto(sheaf.base + "/")
+        page.wait_for_selector("#workspace-list .workspace-item")
+        check("home page with files")
+        assert not errors, errors
+    finally:
+        context.close()
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+COUNT_FILES = """() => new Promise((resolve, reject) => {
+  const req = indexedDB.open('sheaf-workspace', 1);
+  req.onsuccess = () => {
+    const t = req.result.transaction(['docs', 'blobs'], 'readonly');
+    const docs = t.objectStore('docs').count();
+    const blobs = t.objectStore('blobs').count();
+    t.oncomplete = () => { req.result.close(); resolve([docs.result, blobs.result]); };
+  };
+  req.onerror = () => reject(req.error);
+})"""
+
+
+def _add_one(page, samples) -> None:
+    page.set_input_files("#workspace-input", str(samples / FOUR))
+    page.wait_for_selector("#workspace-list .workspace-item")
+    assert page.evaluate(COUNT_FILES) == [1, 1]
+
+
+def test_quit_sheaf_forgets_the_files(chromium, samples, tmp_path):
+    desktop = Sheaf.start(data_dir=tmp_path / "data")
+    context = None
+    try:
+        context, page, errors = _open(chromium, desktop)
+        _add_one(page, samples)
+        page.once("dialog", lambda d: d.accept())
+        with page.expect_navigation(wait_until="load"):
+            page.click("#quit-button", no_wait_after=True)
+        page.wait_for_selector("#stopped")
+        assert page.evaluate(COUNT_FILES) == [0, 0]  # nothing left in the browser's storage
+        assert not errors, errors
+    finally:
+        if context is not None:
+            context.close()
+        desktop.stop()
+
+
+def test_server_forgets_files_on_sign_out_and_after_the_stated_time(chromium, samples):
+    server = Sheaf.start(
+        ["--server", "--host", "127.0.0.1", "--port", "0"],
+        data_dir=None,
+        env={"SHEAF_PASSWORD": "correct horse", "SHEAF_WORKERS": "1"},
+    )
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+
+        def sign_in() -> None:
+            page.goto(server.base + "/")
+            page.fill("input[name=password]", "correct horse")
+            with page.expect_navigation(wait_until="load"):
+                page.keyboard.press("Enter")
+            page.wait_for_selector("#tool-grid")
+
+        sign_in()
+        assert "up to 12 hours unused" in page.inner_text("#workspace-where")
+        _add_one(page, samples)
+        with page.expect_navigation(wait_until="load"):
+            page.click("#signout-form button")
+        assert page.evaluate(COUNT_FILES) == [0, 0]
+
+        sign_in()
+        _add_one(page, samples)
+        # Thirteen hours without use (the page says twelve): forgotten at the next page.
+        page.evaluate(
+            """() => new Promise(resolve => {
+              const req = indexedDB.open('sheaf-workspace', 1);
+              req.onsuccess = () => {
+                const t = req.result.transaction(['meta'], 'readwrite');
+                const store = t.objectStore('meta');
+                const got = store.get('scope');
+                got.onsuccess = () => {
+                  store.put(Object.assign(got.result, {used: Date.now() - 13 * 3600 * 1000}));
+                };
+                t.oncomplete = () => { req.result.close(); resolve(); };
+              };
+            })"""
+        )
+        page.reload()
+        page.wait_for_function("() => Sheaf.workspace.ready.then(() => true)")
+        assert page.evaluate(COUNT_FILES) == [0, 0]
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_history_keeps_ten_versions_and_says_which_went(chromium, sheaf, samples):
+    context, page, errors = _open(chromium, sheaf)
+    try:
+        _add_one(page, samples)
+        dropped = page.evaluate(
+            """async () => {
+              const ws = Sheaf.workspace;
+              let [doc] = await ws.list();
+              const dropped = [];
+              for (let i = 1; i <= 10; i++) {
+                const blob = new Blob(['%PDF-1.4 step ' + i], {type: 'application/pdf'});
+                const out = await ws.addResult(blob, 'step-' + i + '.pdf', 'rotate', doc);
+                dropped.push(...out.dropped);
+              }
+              [doc] = await ws.list();
+              return [dropped, doc.versions.length, doc.versions[0].name];
+            }"""
+        )
+        assert dropped == [["pdflatex-4-pages.pdf"], 10, "step-1.pdf"]
+        assert page.evaluate(COUNT_FILES) == [1, 10]  # the dropped version's bytes went too
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_a_result_shows_its_first_pages_and_all_on_request(chromium, sheaf, tmp_path):
+    context, page, errors = _open(chromium, sheaf)
+    try:
+        path = tmp_path / "seven.pdf"
+        path.write_bytes(blank_pages(7, (200, 300)))
+        _tool(page, sheaf, "rotate")
+        page.set_input_files("#file-input", str(path))
+        page.wait_for_selector("#file-list .file-item")
+        page.click("#run-button")
+        _result(page)
+        pictures = page.locator("#result .result-page img")
+        assert pictures.count() == 4
+        assert "7" in page.inner_text("#result .result-facts")
+        page.click("#all-pages")
+        page.wait_for_function(
+            "() => document.querySelectorAll('#result .result-page img').length === 7"
+        )
+        assert not errors, errors
+    finally:
+        context.close()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pypdfium2 as pdfium
 from playwright.sync_api import expect
+
+from helpers.browser import download as take
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 EMPTY = {
@@ -33,7 +34,7 @@ def opener(chromium, sheaf, samples, contexts: list):
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/sign", wait_until="load")
         if choose:
-            page.set_input_files("#file-input", str(samples / FOUR))
+            choose(page, str(samples / FOUR))
             expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
             expect(page.locator("#page-label")).to_have_text(re.compile("4"))  # the last page
             expect(page.locator(".mark-place")).to_have_count(1)
@@ -43,9 +44,7 @@ def opener(chromium, sheaf, samples, contexts: list):
 
 
 def download(page) -> bytes:
-    with page.expect_download() as info:
-        page.click("#run-button")
-    return Path(info.value.path()).read_bytes()
+    return take(page)
 
 
 def draw(page) -> None:

@@ -119,7 +119,8 @@ def _box(prefix, display: str, exe, *args: str):
         return now if now and time.monotonic() - since[now] > 1.0 else None
 
     try:
-        _, x, y, w, h = wait_until(settled, 120, "Sheaf's message box")
+        # Generous: a one-file exe unpacks itself under Wine first, slowly on a busy machine.
+        _, x, y, w, h = wait_until(settled, 300, "Sheaf's message box")
         shot = ImageGrab.grab(xdisplay=display).crop((x, y, x + w, y + h)).convert("RGB")
         return (w, h), shot
     finally:

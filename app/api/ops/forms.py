@@ -21,8 +21,11 @@ from app.api.inputs import Field, InputError, Inputs
 
 @operation(
     "forms",
-    "List the form's fields: {fields: [{name, type (text, checkbox, radio, choice, signature),"
-    " value, options, page, required, read_only}]}",
+    "List the form's fields: {fields: [{name, label (tooltip, else the words printed beside"
+    " it, else the name made readable), type (text, checkbox, radio, choice, signature),"
+    " value, options, choices ([{value, label}] of checkboxes and radio groups: fill with"
+    " the value), page, widgets ([{page, box [left, top, right, bottom] as fractions of the"
+    " page as shown, from its top-left corner, value}]), required, read_only}]}",
     [ONE_PDF, PASSWORD],
     (JSON,),
 )

@@ -181,14 +181,34 @@
     }, function () { runButton.disabled = true; });  // no pages shown: nothing to download
   };
 
-  var choose = function (chosen) {
-    if (!chosen.length) { return; }
-    file = chosen[0];
+  var show = function (chosen) {
+    file = chosen;
     document.getElementById("doc-name").textContent = file.name;
     loadPages();
   };
+  /* The file comes from the workspace (workspace.js): the selected PDF when the page
+   * opens, or the one chosen here, which joins the workspace. */
+  var ws = window.Sheaf.workspace;
+  var fromWorkspace = function () {
+    return ws.list().then(function (docs) {
+      var doc = docs.filter(function (d) { return d.selected && /pdf/.test(d.type || "application/pdf"); })[0];
+      return doc ? ws.file(doc) : null;
+    });
+  };
+  var choose = function (chosen) {
+    if (!chosen.length) { return; }
+    if (!ws) { show(chosen[0]); return; }
+    ws.choose([chosen[0]], true).then(fromWorkspace).then(function (made) {
+      show(made || chosen[0]);
+    }, function () { show(chosen[0]); });
+  };
   ui.dropzone(choose);
   ui.openedFiles(choose);
+  window.Sheaf.replacesSelection = true;
+  if (ws) {
+    fromWorkspace().then(function (made) { if (made && !file) { show(made); } }, function () {});
+  }
+  var results = window.Sheaf.results(form, ui);
   password.addEventListener("keydown", function (e) {
     if (e.key === "Enter") { e.preventDefault(); loadPages(); }
   });
@@ -229,10 +249,8 @@
     var data = withFile();
     data.append("order", kept.map(function (li) { return li.dataset.page; }).join(","));
     data.append("rotations", kept.map(function (li) { return li.dataset.turn; }).join(","));
-    ui.send(root.dataset.organize, data, true, function (xhr) {
-      ui.deliver(xhr, "");
-      var link = document.getElementById("download-link");
-      ui.offerSave(file, xhr.response, link ? link.download : "");
+    ui.send(root.dataset.organize, data, true, function (answer) {
+      results.one(answer, [file], "");
     });
   });
 })();

@@ -277,9 +277,14 @@
       .then(function (resp) { return resp.ok ? resp.blob() : null; })
       .then(function (made) { if (made) { show(made, 1); } });
   };
+  /* A stamp preview runs the operation on the whole file: on a large one it waits for
+   * an option to change (the page itself shows at once), and pressing the tool's
+   * button cancels one still pending. */
+  var LARGE = 8 * 1024 * 1024;
   if (mode === "stamp") {
     form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(stamp, 600); });
     form.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(stamp, 300); });
+    form.addEventListener("submit", function () { clearTimeout(timer); });
   }
 
   form.addEventListener("sheaf:files", function (e) {
@@ -290,7 +295,7 @@
      * below (the run button) moves under a pointer that is on its way to it. */
     box.hidden = false;
     if (!image.getAttribute("src")) { stage.classList.add("waiting"); }
-    if (mode === "stamp") { stamp(); return; }
+    if (mode === "stamp" && state.file.size <= LARGE) { stamp(); return; }
     var first = 1;
     if (mode === "place") {
       var asked = parseInt(field("page").value, 10);

@@ -26,6 +26,8 @@
     var slug = form.dataset.tool;
     var urls = [];
     var human = window.Sheaf.humanSize;
+    /* What this page made last, from which inputs: running again replaces it. */
+    var last = null;
     var pagesText = function (n) { return n === 1 ? msg("onepage") : msg("pages").replace("{n}", String(n)); };
 
     var link = function (blob, name, primary) {
@@ -38,13 +40,23 @@
     };
 
     /* Pictures of the result's pages: the first few at once, all on request. */
-    var pictures = function (blob, name, count, into, done) {
+    /* before(body): kept first (the workspace's picture of the version), so a page
+     * left at once for the next tool finds it there instead of asking again. */
+    var pictures = function (blob, name, count, into, done, before) {
       var data = new FormData();
       data.append("file", blob, name);
       data.append("width", "160");
-      data.append("count", String(count));
-      window.Sheaf.post(form.dataset.preview, data)
+      if (count) { data.append("count", String(count)); }
+      /* count 0: every page, from the organizer's thumbnails */
+      window.Sheaf.post(count ? form.dataset.preview : form.dataset.thumbnails, data)
         .then(function (resp) { return resp.ok ? resp.json() : null; })
+        .then(function (body) {
+          if (!body) { return; }
+          if (!count) {
+            body = { pages: body.count, images: body.pages.map(function (p) { return p.image; }) };
+          }
+          return Promise.resolve(before ? before(body) : null).then(function () { return body; });
+        })
         .then(function (body) {
           if (!body) { return; }
           into.textContent = "";
@@ -116,32 +128,41 @@
       panel.insertBefore(list, actions);
       var single = files.length === 1 && form.dataset.multiple !== "true";
       var before = files[0].workspaceId;
+      var inputs = files.map(function (f) { return f.workspaceId; }).join("|");
+      var replace = last && last.inputs === inputs ? last.made : null;
       var kept = ws.addResult(blob, name, slug, single ? { id: before } : null,
-        single ? null : files.map(function (f) { return f.workspaceId; }));
+        single ? null : files.map(function (f) { return f.workspaceId; }), replace);
+      kept.then(function (out) {
+        last = { inputs: inputs, made: { id: out.doc.id, key: ws.current(out.doc).key } };
+      });
       ws.list().then(function (docs) {
         var doc = docs.filter(function (d) { return d.id === before; })[0];
         if (doc && doc.versions.length > 1 && single) { info.inpages = doc.versions[doc.versions.length - 2].pages; }
         say();
       });
+      var remember = function (body) {
+        return kept.then(function (out) {
+          return ws.describe(out.doc.id, ws.current(out.doc).key, { pages: body.pages, thumb: body.images[0] });
+        });
+      };
       pictures(blob, name, 4, list, function (body) {
         info.pages = body.pages;
         facts.textContent = name + " · " + pagesText(body.pages) + " · " + human(blob.size);
         say();
-        kept.then(function (out) {
-          ws.describe(out.doc.id, ws.current(out.doc).key, { pages: body.pages, thumb: body.images[0] });
-        });
         if (body.pages > body.images.length) {
           var all = el("button", "button secondary", msg("allpages").replace("{n}", String(body.pages)));
           all.type = "button";
           all.id = "all-pages";
           all.addEventListener("click", function () {
             all.disabled = true;
-            pictures(blob, name, 12, list, function () { all.hidden = true; });
+            pictures(blob, name, 0, list, function () { all.hidden = true; });
           });
           panel.insertBefore(all, actions);
         }
-      });
+      }, remember);
       kept.then(function (out) {
+        /* Its pictures are on their way (above): the strip need not ask for its own. */
+        window.Sheaf.describing[ws.current(out.doc).key] = true;
         if (out.dropped.length) {
           panel.appendChild(el("p", "hint", msg("dropped").replace("{names}", out.dropped.join(", "))));
         }
@@ -150,6 +171,7 @@
         undo.id = "undo-button";
         undo.addEventListener("click", function () {
           ws.undo(out.doc.id).then(function () {
+            last = null;
             clear();
             box.appendChild(el("p", "result-line", msg("undone")));
             box.focus();

@@ -20,13 +20,14 @@
   var isPdf = function (doc) { return /pdf/.test(doc.type) || /\.pdf$/i.test(ws.current(doc).name); };
   var stepWord = function (step) { return box.getAttribute("data-step-" + step) || step; };
   var urls = [];
+  window.Sheaf.describing = window.Sheaf.describing || {};  // result.js: pictures coming
 
   /* First page and page count of a version, asked of Sheaf once (a protected file
    * cannot be shown without its password: its name is enough). */
   var asked = {};
   var describe = function (doc) {
     var v = ws.current(doc);
-    if (v.thumb || asked[v.key] || !isPdf(doc)) { return; }
+    if (v.thumb || asked[v.key] || window.Sheaf.describing[v.key] || !isPdf(doc)) { return; }
     asked[v.key] = true;
     ws.file(doc).then(function (file) {
       var data = new FormData();

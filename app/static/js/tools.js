@@ -30,6 +30,7 @@
   };
   var preview = function (file, done) {
     if (previews.has(file)) { done(previews.get(file)); return; }
+    if (file.shown) { previews.set(file, file.shown); done(file.shown); return; }
     if (!isPdf(file)) {
       var shown = { image: URL.createObjectURL(file), pages: null };
       previews.set(file, shown);
@@ -104,7 +105,6 @@
     var now = files.map(function (f) { return f.workspaceId || f.name; }).join("|");
     if (now === before) { return; }
     if (form.dataset.result === "metadata") { readDetails(); }
-    if (fieldsBox) { readFields(); }
     form.dispatchEvent(new CustomEvent("sheaf:files", { detail: files.slice() }));
   };
   var single = document.getElementById("one-at-a-time");
@@ -159,7 +159,13 @@
   var input = ui.dropzone(chooseFiles);
   ui.openedFiles(chooseFiles);
   if (useWorkspace) {
-    document.addEventListener("sheaf:workspace", refresh);
+    /* A result this page made is the file's new version in the workspace, but the page
+     * keeps its input: running again with other options redoes the step
+     * (result.js replaces that result); "Continue" takes the result onwards. */
+    document.addEventListener("sheaf:workspace", function (e) {
+      var why = e.detail && e.detail.reason;
+      if (why !== "result" && why !== "describe") { refresh(); }
+    });
     refresh();
   }
 
@@ -213,7 +219,6 @@
     var data = new FormData(form);
     data.delete(field);
     files.forEach(function (file) { data.append(field, file, file.name); });
-    if (fieldsBox && !all) { data.set("values", JSON.stringify(changedValues())); }
     /* Other scripts of the page (pagebox.js) add what they hold: boxes, a drawing. */
     if (!all) { (form.sheafExtras || []).forEach(function (add) { add(data); }); }
     if (form.dataset.result === "metadata" && !all) {
@@ -271,6 +276,7 @@
 
   /* Many files, one tool: each in turn, each result its file's next version; an
    * error names its file and the others go on. */
+  var batchMade = {};  // file id -> the result made here, replaced when run again
   var runAll = function () {
     var rows = [];
     var step = function (i) {
@@ -280,8 +286,11 @@
       ui.send(form.dataset.endpoint, one(file), true, function (answer) {
         var name = ui.resultName(answer);
         rows.push({ file: file, blob: answer.blob, name: name, note: noteFor(answer) });
-        var kept = answer.blob.type === "application/pdf" && file.workspaceId
-          ? ws.addResult(answer.blob, name, form.dataset.tool, { id: file.workspaceId }) : Promise.resolve();
+        var id = file.workspaceId;
+        var kept = answer.blob.type === "application/pdf" && id
+          ? ws.addResult(answer.blob, name, form.dataset.tool, { id: id }, null, batchMade[id])
+            .then(function (out) { batchMade[id] = { id: id, key: ws.current(out.doc).key }; })
+          : Promise.resolve();
         kept.then(function () { step(i + 1); });
       }, function (text, cancelled) {
         rows.push({ file: file, error: text });
@@ -328,92 +337,6 @@
   };
   if (readButton) { readButton.addEventListener("click", readDetails); }
 
-  /* Fill in a form: the document's fields, listed as a real form with their current
-   * values as soon as a file is chosen; only the answers that changed are sent. */
-  var fieldsBox = document.getElementById("form-fields");
-  var control = function (f, i) {
-    var box = document.createElement("div");
-    box.className = "field";
-    var id = "ff-" + i;
-    var label = document.createElement("label");
-    label.htmlFor = id;
-    label.textContent = f.name + (f.required ? " *" : "");
-    var el;
-    if (f.type === "checkbox") {
-      el = document.createElement("input");
-      el.type = "checkbox";
-      el.checked = !!f.value;
-      box.appendChild(el);
-      box.appendChild(label);
-    } else if (f.type === "radio") {
-      /* A radio group is a group of radio buttons, the value held on the fieldset. */
-      el = document.createElement("fieldset");
-      var legend = document.createElement("legend");
-      legend.textContent = label.textContent;
-      el.appendChild(legend);
-      el.value = f.value || "";
-      f.options.forEach(function (value, n) {
-        var choice = document.createElement("label");
-        var radio = document.createElement("input");
-        radio.type = "radio";
-        radio.name = "ff-radio-" + i;
-        radio.id = id + "-" + n;
-        radio.value = value;
-        radio.checked = value === f.value;
-        radio.disabled = f.read_only;
-        radio.addEventListener("change", function () { el.value = value; });
-        choice.appendChild(radio);
-        choice.appendChild(document.createTextNode(" " + value));
-        el.appendChild(choice);
-      });
-      box.appendChild(el);
-    } else if (f.type === "choice") {
-      el = document.createElement("select");
-      [""].concat(f.options).forEach(function (value) {
-        var o = document.createElement("option");
-        o.value = value;
-        o.textContent = value;
-        o.selected = value === (f.value || "");
-        el.appendChild(o);
-      });
-      box.appendChild(label);
-      box.appendChild(el);
-    } else {
-      el = document.createElement("input");
-      el.type = "text";
-      el.value = f.value || "";
-      box.appendChild(label);
-      box.appendChild(el);
-    }
-    el.id = id;
-    el.dataset.name = f.name;
-    el.dataset.kind = f.type;
-    el.dataset.before = JSON.stringify(f.type === "checkbox" ? !!f.value : f.value || "");
-    el.disabled = f.read_only || f.type === "signature";
-    return box;
-  };
-  var readFields = function () {
-    if (!ready()) { return; }
-    ui.send(fieldsBox.dataset.endpoint, formData(true), false, function (xhr) {
-      var fields = JSON.parse(xhr.responseText).fields;
-      fieldsBox.textContent = "";
-      if (!fields.length) {
-        var none = document.createElement("p");
-        none.textContent = msg("noform");
-        fieldsBox.appendChild(none);
-      }
-      fields.forEach(function (f, i) { fieldsBox.appendChild(control(f, i)); });
-      fieldsBox.hidden = false;
-    });
-  };
-  var changedValues = function () {
-    var values = {};
-    Array.prototype.forEach.call(fieldsBox.querySelectorAll("[data-name]"), function (el) {
-      if (el.disabled) { return; }
-      var value = el.dataset.kind === "checkbox" ? el.checked : el.value;
-      if (JSON.stringify(value) === el.dataset.before) { return; }
-      values[el.dataset.name] = el.dataset.kind === "radio" && value === "" ? false : value;
-    });
-    return values;
-  };
+  /* Fill in a form: formfill.js, on that tool's page only. */
+  if (window.Sheaf.formFill) { window.Sheaf.formFill(form, ui); }
 })();

@@ -131,11 +131,13 @@
       if (cancelButton) { cancelButton.hidden = !controller; }
       return window.Sheaf.request(url, data, { onProgress: onProgress, signal: controller && controller.signal })
         .then(function (answer) {
+          answer.response = answer.blob;  // what older callers read
+          answer.getResponseHeader = answer.header;
+          /* Text only for JSON and errors: a result file is never turned into a string. */
+          if (asBlob && answer.ok) { return answer; }
           return answer.blob.text().then(function (text) {
             answer.text = text;
-            answer.response = answer.blob;  // what older callers read
             answer.responseText = text;
-            answer.getResponseHeader = answer.header;
             return answer;
           });
         })

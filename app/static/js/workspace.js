@@ -57,8 +57,9 @@
       });
     });
   };
-  var changed = function () {
-    document.dispatchEvent(new CustomEvent("sheaf:workspace"));
+  /* reason "result": a tool added what it made (its page keeps showing its input). */
+  var changed = function (reason) {
+    document.dispatchEvent(new CustomEvent("sheaf:workspace", { detail: { reason: reason || "" } }));
     if (channel) { channel.postMessage("changed"); }
   };
   if (channel) {
@@ -144,10 +145,22 @@
     });
   };
 
-  /* A tool's result: the next version of doc, or (from: several ids) a new document. */
-  var addResult = function (blob, name, step, doc, from) {
+  /* A tool's result: the next version of doc, or (from: several ids) a new document.
+   * replace ({id, key}): the result the same tool made a moment ago from the same
+   * input, run again with other options: it is replaced, not built upon. */
+  var addResult = function (blob, name, step, doc, from, replace) {
     return run("readwrite", function (s) {
       return done(s.docs.getAll()).then(function (docs) {
+        var old = replace && docs.filter(function (d) { return d.id === replace.id; })[0];
+        if (old && current(old).key === replace.key) {
+          if (old.versions.length > 1) {
+            s.blobs.delete(old.versions.pop().key);
+          } else {
+            s.blobs.delete(old.versions[0].key);
+            s.docs.delete(old.id);
+            docs = docs.filter(function (d) { return d !== old; });
+          }
+        }
         var target = doc && docs.filter(function (d) { return d.id === doc.id; })[0];
         if (target) {
           target.versions.push(version(s, blob, name, step));
@@ -165,7 +178,7 @@
         var dropped = prune(s, docs);
         return { doc: target, dropped: dropped };
       });
-    }).then(function (out) { changed(); return out; });
+    }).then(function (out) { changed("result"); return out; });
   };
 
   var edit = function (id, change) {
@@ -230,7 +243,7 @@
         if (facts.thumb) { v.thumb = facts.thumb; }
         s.docs.put(doc);
       });
-    }).then(changed);
+    }).then(function () { changed("describe"); });
   };
 
   /* The current version of doc as a File (its name says what happened to it). */
@@ -240,6 +253,7 @@
       var made = new File([entry.blob], v.name, { type: entry.blob.type || doc.type });
       if (doc.openedId) { made.openedId = doc.openedId; }
       made.workspaceId = doc.id;
+      if (v.thumb) { made.shown = { image: v.thumb, pages: v.pages }; }  // known: not asked again
       return made;
     });
   };
