@@ -35,7 +35,7 @@ def sign(chromium, sheaf, samples):
 
 
 def test_the_pad_comes_first_and_the_numbers_wait_under_more_options(sign):
-    page = sign(choose=False)
+    page = sign(pick=False)
     order = page.evaluate(
         """() => Array.from(document.querySelectorAll(
              '#dropzone, #sign-pad, #page-box, #more-options, .tool-form .field, #run-button'))

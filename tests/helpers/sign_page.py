@@ -9,6 +9,7 @@ import re
 import pypdfium2 as pdfium
 from playwright.sync_api import expect
 
+from helpers.browser import choose
 from helpers.browser import download as take
 
 FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
@@ -24,16 +25,16 @@ FONTS = {
 
 
 def opener(chromium, sheaf, samples, contexts: list):
-    """open_page(locale, choose): the Sign page, with the 4-page sample chosen."""
+    """open_page(locale, pick): the Sign page, with the 4-page sample chosen."""
 
-    def open_page(locale: str = "en-US", choose: bool = True):
+    def open_page(locale: str = "en-US", pick: bool = True):
         context = chromium.new_context(accept_downloads=True, locale=locale)
         contexts.append(context)
         page = context.new_page()
         page.goto(sheaf.url)
         page.wait_for_url(f"{sheaf.base}/")
         page.goto(f"{sheaf.base}/tools/sign", wait_until="load")
-        if choose:
+        if pick:
             choose(page, str(samples / FOUR))
             expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
             expect(page.locator("#page-label")).to_have_text(re.compile("4"))  # the last page
