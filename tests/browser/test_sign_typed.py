@@ -93,9 +93,13 @@ def axe():
     return script
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("locale", sorted(EMPTY))
-def test_the_sign_page_in_its_states_has_no_axe_violations(chromium, sheaf, samples, axe, locale):
-    context = chromium.new_context(locale=locale, bypass_csp=True)  # lets only axe in
+def test_the_sign_page_in_its_states_has_no_axe_violations(
+    chromium, sheaf, samples, axe, locale, scheme
+):
+    # bypass_csp lets only axe in; Sheaf's pages never need it.
+    context = chromium.new_context(locale=locale, bypass_csp=True, color_scheme=scheme)
     page = context.new_page()
     found: dict[str, list] = {}
 
