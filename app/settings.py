@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,8 @@ class Settings:
     session_idle: float = 3600.0
     #: ... and every session ends this long after sign-in, used or not (seconds).
     session_max_age: float = 12 * 3600.0
+    #: The wall clock sessions and device cookies are dated by (tests pass their own).
+    clock: Callable[[], float] = field(default=time.time, compare=False, repr=False)
     #: Mark cookies Secure even where the request does not look like HTTPS.
     cookie_secure: bool = False
     #: Send Strict-Transport-Security on HTTPS responses.

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from app.desktop.presence import Presence
     from app.desktop.recent import RecentFiles
     from app.runtime.instance import InstanceLock
-    from app.security.authn import Keys, Policy
+    from app.security.authn import Policy
+    from app.security.keys import Keys
     from app.security.throttle import Throttle
     from app.security.tickets import Tickets
     from app.telemetry.metrics import Metrics

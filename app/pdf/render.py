@@ -270,6 +270,7 @@ def preview(
     doc = open_pdf(source, job, decodes=True)
     with doc.pdf:
         total = len(doc.pdf.pages)
+        encrypted = bool(doc.pdf.is_encrypted)
         if not 1 <= page <= total:
             raise PdfError("page_out_of_range", page=page, count=total)
     images = []
@@ -281,4 +282,10 @@ def preview(
             image.save(buffer, "PNG")
             image.close()
             images.append("data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
-    return {"pages": total, "page": page, "image": images[0], "images": images}
+    return {
+        "pages": total,
+        "page": page,
+        "image": images[0],
+        "images": images,
+        "encrypted": encrypted,  # a password or restrictions: what unlock removes
+    }

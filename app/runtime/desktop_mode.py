@@ -84,6 +84,7 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
     from app.runtime import idle, instance
     from app.runtime.browser import open_browser
     from app.runtime.server import Server, bind
+    from app.security.hosts import desktop_hosts
     from app.settings import Settings
 
     try:
@@ -102,7 +103,7 @@ def _serve_desktop(options: Options, dirs: Dirs) -> int:
         mode="desktop",
         token=token,
         port=port,
-        allowed_hosts=(f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"),
+        allowed_hosts=desktop_hosts(port),
         temp_root=dirs.cache,
         data_dir=dirs.data,
         limits=limits(options),

@@ -7,7 +7,9 @@ Three checks run before each request, in this order:
 2. **Who is asking** (:mod:`app.security.authn`) – the desktop's launch token, a
    server password with expiring sessions (:mod:`~app.security.sessions`, slowed down
    by :mod:`~app.security.attempts` and :mod:`~app.security.throttle`), or a sign-in
-   proxy's user header.
+   proxy's user header. The secrets it checks are :mod:`~app.security.keys`, the
+   cookie it sets :mod:`~app.security.cookies`, the desktop's token-for-cookie trade
+   :mod:`~app.security.exchange`.
 3. **Cross-site requests** (:mod:`app.security.csrf`) – changes must come from
    Sheaf's own page with its token.
 

@@ -13,7 +13,8 @@ from flask import Response, g, request
 from flask_babel import gettext as _
 
 from app.meta import SLUG
-from app.security.authn import keys, secure_cookies
+from app.security.cookies import secure_cookies
+from app.security.keys import keys
 from app.security.throttle import Throttle
 from app.web import error_response, need, settings, state
 

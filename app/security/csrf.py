@@ -18,7 +18,8 @@ from flask import Flask, Response, g, request
 from flask_babel import gettext as _
 
 from app.meta import SLUG
-from app.security.authn import keys, secure_cookies
+from app.security.cookies import secure_cookies
+from app.security.keys import keys
 from app.web import error_response, settings
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

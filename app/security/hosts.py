@@ -9,6 +9,12 @@ from flask import Response, request
 from app.web import settings
 
 
+def desktop_hosts(port: int) -> tuple[str, ...]:
+    """The Host values a desktop Sheaf on ``port`` answers to: loopback names, with the
+    port (a page on another port of this machine is another origin)."""
+    return (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}")
+
+
 def host_allowed() -> bool:
     allowed = settings().allowed_hosts
     if "*" in allowed:

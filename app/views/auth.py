@@ -6,7 +6,8 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from app.security.attempts import password_attempt, set_device_cookie, too_many_attempts
-from app.security.authn import keys, session_cookie_name, set_session_cookie
+from app.security.cookies import session_cookie_name, set_session_cookie
+from app.security.keys import keys
 from app.security.redirects import safe_next
 from app.web import settings
 
@@ -28,7 +29,7 @@ def login() -> Response | str:
         refused = too_many_attempts()
         if refused:
             return refused
-        ok = keys().check_bearer(s, request.form.get("password", ""))
+        ok = keys().matches_secret(request.form.get("password", ""))
         password_attempt(ok)
         if ok:
             resp = redirect(_safe_next(request.form.get("next")), code=303)

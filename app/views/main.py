@@ -27,8 +27,24 @@ def _tool_grid() -> Markup:
     cache = state().tool_grid
     key = (str(i18n.get_locale()), request.script_root)
     if key not in cache:
-        cache[key] = Markup(render_template("tools/_grid.html"))  # noqa: S704 - our template
+        html = render_template("tools/_grid.html", words=_words())
+        cache[key] = Markup(html)  # noqa: S704 - our template
     return cache[key]
+
+
+def _words() -> dict[str, str]:
+    """What the home page's filter matches for each tool: its name and line in every
+    language Sheaf speaks, so "watermark" and "水印" both find it whatever the page's."""
+    from flask_babel import force_locale
+
+    from app.views.catalog import TOOLS
+
+    words: dict[str, list[str]] = {tool.slug: [tool.slug] for tool in TOOLS}
+    for code in i18n.LANGUAGES:
+        with force_locale(code):
+            for tool in TOOLS:
+                words[tool.slug] += [str(tool.title), str(tool.summary)]
+    return {slug: " ".join(found).lower() for slug, found in words.items()}
 
 
 @bp.post("/language")

@@ -29,12 +29,15 @@ def _violations(page, axe) -> list:
     )
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
-def test_pages_and_states_have_no_violations(chromium, sheaf, axe, samples, locale):
+def test_pages_and_states_have_no_violations(chromium, sheaf, axe, samples, locale, scheme):
     from app.views.tools import TOOLS
 
     # Only the test injects axe: bypass_csp lets its script in, Sheaf's own pages never need it.
-    context = chromium.new_context(locale=locale, bypass_csp=True, accept_downloads=True)
+    context = chromium.new_context(
+        locale=locale, bypass_csp=True, accept_downloads=True, color_scheme=scheme
+    )
     page = context.new_page()
     found: dict[str, list] = {}
     try:

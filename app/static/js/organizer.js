@@ -54,7 +54,8 @@
       return !li.classList.contains("deleted");
     }).length;
     document.getElementById("doc-status").textContent = grid.children.length
-      ? msg("status").replace("{pages}", String(pages)).replace("{selected}", String(selected().length))
+      ? msg(pages === 1 ? "status-one" : "status").replace("{pages}", String(pages))
+        .replace("{selected}", String(selected().length))
       : "";
   };
 

@@ -39,12 +39,45 @@
     }
     var data = new FormData();
     data.append("file", file, file.name);
+    var typed = form.querySelector("[name=password]");
+    if (typed && typed.value) { data.append("password", typed.value); }
     window.Sheaf.post(form.dataset.preview, data)
-      .then(function (resp) { return resp.ok ? resp.json() : null; })
-      .then(function (body) {
-        if (body) { previews.set(file, body); done(body); }
+      .then(function (resp) {
+        return resp.json().then(function (body) {
+          /* Refused: protected (the password is asked for), or not a PDF Sheaf can
+           * read, said now rather than after pressing the button. */
+          return resp.ok ? body : { problem: body.error || "failed", message: body.message };
+        });
       })
-      .catch(function () { /* a protected or odd file: the name is enough */ });
+      .then(function (body) {
+        previews.set(file, body);
+        done(body);
+        asks();
+      })
+      .catch(function () { /* Sheaf went away: the name is enough */ });
+  };
+
+  /* What the chosen files need before running: a password only for a protected one;
+   * unlock a file that has nothing to unlock, merge fewer than two: said at once. */
+  var LOCKED = ["password_required", "wrong_password"];
+  var passwordBox = document.getElementById("password-field");
+  var needs = document.getElementById("needs");
+  var blocker = "";
+  var asks = function () {
+    var known = files.map(function (f) { return previews.get(f) || f.shown || null; });
+    var locked = known.some(function (k) { return k && LOCKED.indexOf(k.problem) >= 0; });
+    var pending = files.some(function (f) { return !previews.has(f) && !f.shown && isPdf(f); });
+    if (passwordBox) {  /* shown while a file needs it, or once the person typed one */
+      var typed = passwordBox.querySelector("input");
+      passwordBox.classList.toggle("needed", locked || !!(typed && typed.value));
+    }
+    blocker = "";
+    if (form.dataset.tool === "unlock" && files.length && !pending &&
+        known.every(function (k) { return k && !k.problem && k.encrypted === false; })) {
+      blocker = msg("nothingtounlock");
+    }
+    if (form.dataset.tool === "merge" && files.length === 1) { blocker = msg("mergeone"); }
+    if (needs) { needs.textContent = blocker; needs.hidden = !blocker; }
   };
 
   var render = function () {
@@ -65,6 +98,15 @@
       count.className = "file-pages";
       li.appendChild(count);
       preview(file, function (shown) {
+        if (shown.problem) {
+          var locked = LOCKED.indexOf(shown.problem) >= 0;
+          var note = document.createElement("span");
+          note.className = locked ? "file-note" : "file-problem";
+          note.textContent = locked ? msg("locked") : shown.message || msg("failed");
+          name.appendChild(document.createElement("br"));
+          name.appendChild(note);
+          return;
+        }
         thumb.src = shown.image;
         thumb.hidden = false;
         if (shown.pages) { count.textContent = msg(shown.pages === 1 ? "onepage" : "pages").replace("{n}", String(shown.pages)); }
@@ -87,6 +129,7 @@
     });
     var hint = document.getElementById("order-hint");
     if (hint) { hint.hidden = files.length < 2; }
+    asks();
   };
 
   /* The files this tool works on are the workspace's selected ones that it takes
@@ -305,6 +348,7 @@
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     if (!ready()) { return; }
+    if (blocker) { ui.showError(blocker); return; }
     if (batch && files.length > 1) { runAll(); return; }
     var used = files.slice();
     ui.send(form.dataset.endpoint, formData(), true, function (answer) {
