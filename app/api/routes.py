@@ -122,6 +122,8 @@ def _refusal(op: Operation, exc: Exception) -> Response:
         if exc.code in REQUEST_CODES:
             named = exc.params.get("option")
             field = named if any(f.name == named for f in op.fields) else _range_field(op)
+            if exc.code == "no_signature":
+                field = None  # about the signature as a whole (drawn, typed or chosen)
             return error_response(400, exc.code, pdf_error_message(exc), field)
         return error_response(422, exc.code, pdf_error_message(exc))
     if isinstance(exc, Cancelled):

@@ -13,22 +13,43 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import resources
 from app.pdf.core.canvas import Canvas, picture, shown_size, text_ops
 from app.pdf.core.document import Result, Source, open_pdf
 from app.pdf.core.errors import N_, PdfError
-from app.pdf.core.fonts import check_drawable
+from app.pdf.core.fonts import FACES, check_drawable
 from app.pdf.core.job import Job
 
 INK = "0.08 0.16 0.45 rg"  # a dark blue pen
 MAX_PLACEMENTS = 200
-SLANT = 0.18  # typed names lean like handwriting
+#: How far past the page's edge a place may reach: the page sends thousandths, so a
+#: signature put against the edge may be rounded a little beyond it.
+EDGE = 1.001
+LOW = 0.8  # where a signature goes when no place is asked for: near the bottom
+LINE = 1.25  # a typed name's box is this many times its size tall (the page draws the same)
+
+
+def _handwriting(folder: str, name: str) -> tuple[Path, ...]:
+    """A handwriting font (its Latin, then Latin-extended part), then the usual fallbacks:
+    DejaVu Sans for other alphabets, Droid Sans Fallback for Chinese, Japanese, Korean."""
+    where = resources.STATIC / "vendor" / "fonts" / folder
+    return (where / f"{name}-latin.ttf", where / f"{name}-latin-ext.ttf", *FACES)
+
+
+#: The handwriting a typed name can be written in, first the default. The Sign page
+#: shows the same files (app/static/css/signature-fonts.css).
+FONTS: dict[str, tuple[Path, ...]] = {
+    "caveat": _handwriting("caveat", "Caveat"),
+    "dancing-script": _handwriting("dancing-script", "DancingScript"),
+    "great-vibes": _handwriting("great-vibes", "GreatVibes"),
+}
 
 
 @dataclass(frozen=True)
 class Placement:
     page: int | None  # 1-based; None: the last page
     x: float
-    y: float
+    y: float | None  # None: near the bottom (LOW), higher if it would not fit there
     width: float
 
 
@@ -60,12 +81,22 @@ def placements_from_json(raw: str) -> list[Placement]:
     return found
 
 
+def _fitted(place: Placement, aspect: float) -> Placement:
+    """The place, with a top edge not asked for set: low on the page, but on it (a short
+    name in a handwriting font is tall for its width). ``aspect``: height / width,
+    in fractions of the page."""
+    if place.y is not None:
+        return place
+    return Placement(place.page, place.x, max(0.0, min(LOW, 1 - place.width * aspect)), place.width)
+
+
 def _check(place: Placement, aspect: float) -> None:
     """A signature that lies inside the page. ``aspect`` is its height / width."""
+    assert place.y is not None
     inside = 0 <= place.x < 1 and 0 <= place.y < 1 and 0 < place.width <= 1
-    if not inside or place.x + place.width > 1.0001:
+    if not inside or place.x + place.width > EDGE:
         raise PdfError("bad_option", option="x", reason=N_("the signature must lie on the page"))
-    if place.y + place.width * aspect > 1.0001 and aspect < 50:
+    if place.y + place.width * aspect > EDGE and aspect < 50:
         raise PdfError("bad_option", option="y", reason=N_("the signature must lie on the page"))
 
 
@@ -77,17 +108,21 @@ def sign(
     placements: list[Placement],
     image: Source | None = None,
     text: str = "",
+    font: str = "caveat",
 ) -> Result:
-    """Draw the signature (``image``, else ``text``) at every placement."""
+    """Draw the signature (``image``, else ``text`` in the handwriting ``font``) at
+    every placement."""
     if image is None and not text.strip():
-        raise PdfError("bad_option", option="text", reason=N_("draw, type or upload a signature"))
+        raise PdfError("no_signature")
+    if font not in FONTS:
+        raise PdfError("bad_option", option="font", reason=N_("choose one of the fonts offered"))
     if image is None:
         check_drawable(text, "text")
     stamp = picture(image, job) if image is not None else None
     doc = open_pdf(source, job)
     with doc.pdf:
         count = len(doc.pdf.pages)
-        canvas = Canvas(doc.pdf)
+        canvas = Canvas(doc.pdf, faces=FONTS[font])
         name = canvas.image(stamp) if stamp is not None else None
         for place in placements:
             job.check()
@@ -100,15 +135,17 @@ def sign(
             if name is not None:
                 pixels = stamp.size  # type: ignore[union-attr]
                 tall = wide * pixels[1] / max(1, pixels[0])
+                place = _fitted(place, tall / wide * width / height)
                 _check(place, tall / wide * width / height)
                 x, y = place.x * width, height - place.y * height - tall
                 ops = f"q {wide:.3f} 0 0 {tall:.3f} {x:.3f} {y:.3f} cm /{name} Do Q"
             else:
                 size = wide / max(canvas.text.width(text.strip(), 1), 1e-6)
-                tall = size * 1.25
+                tall = size * LINE
+                place = _fitted(place, tall / wide * width / height)
                 _check(place, tall / wide * width / height)
                 x, y = place.x * width, height - place.y * height - size
-                ops = f"{INK} {text_ops(canvas, text.strip(), size, x, y, slant=SLANT)}"
+                ops = f"{INK} {text_ops(canvas, text.strip(), size, x, y)}"
             canvas.draw(page, ops)
         canvas.finish()
         return doc.result(output, {"placements": len(placements)})

@@ -245,20 +245,34 @@ ADDING: tuple[Tool, ...] = (
         "sign",
         "sign",
         _l("Sign"),
-        _l("Put your signature on a page: type your name or use a picture of it."),
+        _l("Put your signature on a page: draw it, type your name or use a picture of it."),
         "sign",
         canvas="place",
+        # The pad comes first (templates/tools/_sign.html); the numbers that say where
+        # the signature goes follow the box on the page, under "More options".
         options=(
-            Option("text", _l("Type your name")),
+            Option("text", _l("Type your name"), group="pad"),
+            Option(
+                "font",
+                _l("Handwriting"),
+                kind="radio",
+                choices=(
+                    ("caveat", "Caveat"),
+                    ("dancing-script", "Dancing Script"),
+                    ("great-vibes", "Great Vibes"),
+                ),
+                group="pad",
+            ),
             Option(
                 "image",
-                _l("Or choose a picture of your signature"),
+                _l("Choose a picture of your signature"),
                 help=_l("A PNG with a transparent background looks best."),
+                group="pad",
             ),
-            Option("page", _l("Page"), help=_l("Empty means the last page.")),
-            Option("x", _l("Distance from the left"), help=FRACTION_HELP),
-            Option("y", _l("Distance from the top"), help=FRACTION_HELP),
-            Option("width", _l("Width"), help=FRACTION_HELP),
+            Option("page", _l("Page"), help=_l("Empty means the last page."), group="more"),
+            Option("x", _l("Distance from the left"), help=FRACTION_HELP, group="more"),
+            Option("y", _l("Distance from the top"), help=FRACTION_HELP, group="more"),
+            Option("width", _l("Width"), help=FRACTION_HELP, group="more"),
         ),
     ),
     Tool(

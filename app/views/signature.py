@@ -4,6 +4,10 @@ It is a PNG in the person's data folder (readable by them alone), written when
 they tick "Remember" on the Sign page and removed by "Forget" there. Server mode
 keeps nothing: these routes do not exist there (404). Requests come through the
 same token, Host and CSRF checks as every other page.
+
+``/signature/font/cjk`` (both modes) hands the page the CJK font a typed name
+falls back to in the PDF, so a Chinese name looks on the page as it will in the
+file; the page asks for it only when a name needs it (CSS unicode-range).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, request, send_file
 
-from app import web
+from app import resources, web
 
 bp = Blueprint("signature", __name__)
 
@@ -28,6 +32,13 @@ def _path() -> Path:
     if not settings.desktop or settings.data_dir is None:
         abort(404)
     return settings.data_dir / NAME
+
+
+@bp.get("/signature/font/cjk")
+def cjk_font() -> Response:
+    resp = send_file(resources.FONTS / "DroidSansFallback.ttf", mimetype="font/ttf", max_age=86400)
+    resp.headers["Cache-Control"] = "private, max-age=86400"
+    return resp
 
 
 @bp.get("/signature")

@@ -68,6 +68,9 @@ class Option:
     #: A checkbox whose declared default is "it depends": on while this other option
     #: has a value, until the person sets it (redaction's "also remove hidden information").
     checked_with: str = ""
+    #: Options the page lays out in a part of its own, not in the plain list: the
+    #: Sign page's "pad" (draw, type, picture) and its "more" options (the numbers).
+    group: str = ""
     #: Only to show the field otherwise than its declared kind would (:func:`kind_of`).
     kind: str = dataclasses.field(default="", kw_only=True)
 
@@ -97,6 +100,8 @@ class Shown:
     shown_when: tuple[str, str] | None = None
     accept: str = ""
     checked_with: str = ""
+    group: str = ""
+    max_length: int | None = None
 
 
 def _text(value: object) -> str:
@@ -164,10 +169,13 @@ class Tool:
         """The API route the page posts to, for ``url_for``."""
         return endpoint_of(self.operation)
 
-    def shown(self) -> list[Shown]:
+    def shown(self, group: str | None = "") -> list[Shown]:
+        """The options of ``group`` ("" the plain list; None: all of them)."""
         operation = self.declared
         shown = []
         for opt in self.options:
+            if group is not None and opt.group != group:
+                continue
             declared = operation.field(opt.name)
             labels = dict(opt.choices)
             choices = tuple((v, labels.get(v, v)) for v in declared.enum) if declared.enum else ()
@@ -188,6 +196,12 @@ class Tool:
                     shown_when=opt.shown_when,
                     accept=accept_of(declared.accept) if kind == "file" else "",
                     checked_with=opt.checked_with,
+                    group=opt.group,
+                    max_length=declared.max_length,
                 )
             )
         return shown
+
+    def named(self, group: str) -> dict[str, Shown]:
+        """A group's options by name, for a template that places each one itself."""
+        return {opt.name: opt for opt in self.shown(group)}

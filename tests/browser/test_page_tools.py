@@ -1,14 +1,13 @@
-"""Tools that work on a picture of a page: placing a signature, drawing crop and redaction
-boxes, seeing a stamp before running. Real Chromium, real Sheaf, results read from the file."""
+"""Tools that work on a picture of a page: drawing crop and redaction boxes, seeing a
+stamp before running (placing a signature: test_sign_page.py). Real Chromium, real
+Sheaf, results read from the file."""
 
 from __future__ import annotations
 
 import io
 import re
-import time
 
 import pikepdf
-import pypdfium2 as pdfium
 import pytest
 from helpers.browser import choose, download
 from helpers.pdfcheck import texts
@@ -56,43 +55,6 @@ def _drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:
     page.mouse.up()
 
 
-def test_a_drawn_signature_is_placed_by_dragging_and_lands_there(tool):
-    page = tool("sign")
-    expect(page.locator("#page-label")).to_have_text("Page 4 of 4")  # the last page first
-    page.locator("#pad").scroll_into_view_if_needed()
-    pad = page.locator("#pad").bounding_box()
-    page.mouse.move(pad["x"] + 40, pad["y"] + pad["height"] / 2)
-    page.mouse.down()
-    for i in range(1, 30):
-        page.mouse.move(pad["x"] + 40 + i * 15, pad["y"] + pad["height"] / 2 + (i % 5) * 6)
-    page.mouse.up()
-    mark = page.locator(".mark-place").first
-    expect(mark).to_be_visible()
-    # Drag the signature from its default place (x 0.55, y 0.8) up and left by 0.3 / 0.5.
-    _drag(page, (0.7, 0.82), (0.4, 0.32))
-    x, y = float(page.input_value("#opt-x")), float(page.input_value("#opt-y"))
-    assert abs(x - 0.25) < 0.02 and abs(y - 0.3) < 0.02, (x, y)
-    data = _download(page)
-    rendered = pdfium.PdfDocument(io.BytesIO(data))[3].render(scale=1).to_pil().convert("RGB")
-    w, h = rendered.size
-    region = rendered.crop((int(x * w), int(y * h), int((x + 0.3) * w), int((y + 0.1) * h)))
-    ink = [p for p in region.get_flattened_data() if p[2] > p[0] + 30]  # the dark blue pen
-    assert len(ink) > 50, len(ink)
-    with pikepdf.open(io.BytesIO(data)) as pdf:  # other pages untouched
-        assert all(len(p.get_images()) == 0 for p in pdf.pages[:3])
-
-
-def test_a_typed_signature_in_two_places(tool):
-    page = tool("sign")
-    page.fill("#opt-text", "Ada Lovelace")
-    expect(page.locator(".mark-place")).to_have_count(1)  # placed on the last page
-    expect(page.locator("#page-label")).to_have_text("Page 4 of 4")
-    page.click("#place-add")
-    expect(page.locator(".mark-place")).to_have_count(2)
-    data = _download(page)
-    assert texts(data)[3].count("Ada Lovelace") == 2
-
-
 def test_a_crop_box_drawn_on_the_page_sets_the_margins(tool):
     page = tool("crop")
     _drag(page, (0.2, 0.1), (0.8, 0.9))
@@ -127,33 +89,6 @@ def test_page_numbers_show_on_the_preview_before_running(tool):
     page.fill("#opt-size", "40")
     page.locator("#opt-size").dispatch_event("change")
     expect(page.locator("#page-image")).not_to_have_attribute("src", first)
-
-
-def test_the_desktop_remembers_a_signature_only_when_asked_and_forgets_it(tool, sheaf):
-    page = tool("sign")
-    expect(page.locator(".mark-place")).to_have_count(1)
-    page.locator("#pad").scroll_into_view_if_needed()
-    pad = page.locator("#pad").bounding_box()
-    page.mouse.move(pad["x"] + 30, pad["y"] + 60)
-    page.mouse.down()
-    page.mouse.move(pad["x"] + 200, pad["y"] + 90, steps=10)
-    page.mouse.up()
-    saved = sheaf.data_dir / "data" / "signature.png"
-    _download(page)
-    assert not saved.exists()  # not asked
-    page.check("#pad-remember")
-    _download(page)
-    deadline = time.monotonic() + 10
-    while not saved.exists() and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
-    assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    # A new visit starts with the saved drawing; Forget removes it from the disk.
-    page = tool("sign")
-    expect(page.locator("#pad-forget")).to_be_visible()
-    expect(page.locator("#pad-remember")).to_be_checked()
-    page.click("#pad-forget")
-    expect(page.locator("#pad-forget")).to_be_hidden()
-    assert not saved.exists()
 
 
 def test_a_form_is_filled_as_a_real_form(chromium, sheaf, samples):

@@ -15,6 +15,7 @@ from app.api.declare import (
     pdf_out,
 )
 from app.api.inputs import Field, Inputs
+from app.pdf.sign import FONTS as SIGNATURE_FONTS
 from app.pdf.stamps import LAYERS, POSITIONS
 
 STAMP_IMAGE = ("image/png", "image/jpeg")
@@ -148,7 +149,8 @@ def _fraction(name: str, description: str, default: float) -> Field:
 
 @operation(
     "sign",
-    "Draw a signature (a picture, or a typed name) into the page content where it is placed",
+    "Draw a signature (a picture, or a typed name in a handwriting font) into the page content"
+    " where it is placed",
     [
         ONE_PDF,
         PASSWORD,
@@ -159,9 +161,24 @@ def _fraction(name: str, description: str, default: float) -> Field:
             accept=STAMP_IMAGE,
         ),
         Field("text", "string", "A typed signature, used when no image is sent.", max_length=200),
+        Field(
+            "font",
+            "string",
+            "The handwriting a typed signature is written in (letters it lacks, such as"
+            " Chinese, come from Sheaf's other fonts).",
+            default=next(iter(SIGNATURE_FONTS)),
+            enum=tuple(SIGNATURE_FONTS),
+        ),
         Field("page", "integer", "The page to sign, from 1 (default: the last page).", minimum=1),
         _fraction("x", "Left edge, as a fraction of the page width from the left.", 0.55),
-        _fraction("y", "Top edge, as a fraction of the page height from the top.", 0.8),
+        Field(
+            "y",
+            "number",
+            "Top edge, as a fraction of the page height from the top (default: 0.8, or"
+            " higher if the signature would not fit below it).",
+            minimum=0.0,
+            maximum=1.0,
+        ),
         _fraction("width", "Width, as a fraction of the page width.", 0.3),
         Field(
             "placements",
@@ -190,5 +207,6 @@ def sign(inputs: Inputs, ctx: Context) -> FileOut:
         placements=places,
         image=inputs["image"],
         text=inputs["text"] or "",
+        font=inputs["font"],
     )
     return pdf_out(result, ctx, source)

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pikepdf
 
 from app.pdf.core.document import Source
 from app.pdf.core.errors import PdfError
-from app.pdf.core.fonts import Typesetter
+from app.pdf.core.fonts import FACES, Typesetter
 from app.pdf.core.job import Job
 
 
@@ -72,6 +73,8 @@ class Canvas:
     """What one document's stamps share: fonts, transparency states, images."""
 
     pdf: pikepdf.Pdf
+    #: The fonts its text is drawn with (a typed signature's handwriting first).
+    faces: tuple[Path, ...] = FACES
     text: Typesetter = field(init=False)
     _states: dict[float, pikepdf.Object] = field(default_factory=dict)
     _images: list[pikepdf.Object] = field(default_factory=list)
@@ -80,7 +83,7 @@ class Canvas:
     def __post_init__(self) -> None:
         # Names new to this document: a page stamped twice keeps both stamps' resources.
         self.tag = f"Sheaf{secrets.token_hex(3)}"
-        self.text = Typesetter(self.pdf, prefix=f"{self.tag}F")
+        self.text = Typesetter(self.pdf, prefix=f"{self.tag}F", chain=self.faces)
 
     def opacity(self, value: float) -> str:
         """The name of a graphics state that paints at ``value`` opacity."""

@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "image_too_large": N_("“{name}” has too many pixels ({pixels}; the limit is {limit})."),
     "unsupported_image": N_("“{name}” is not an image Sheaf can read (JPEG, PNG, TIFF or WebP)."),
     "bad_option": N_("The option “{option}” is not valid: {reason}."),
+    "no_signature": N_("Draw, type or choose your signature first."),
     "cannot_draw": N_("Sheaf has no letters for these characters in “{option}”: {chars}"),
     "nothing_to_redact": N_(
         "“{text}” is nowhere in the document (its pages, comments, details or anything else"
@@ -63,6 +64,7 @@ REQUEST_CODES = {
     "bad_option",
     "no_pages_left",
     "cannot_draw",
+    "no_signature",
 }
 
 

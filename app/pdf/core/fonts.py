@@ -2,7 +2,8 @@
 
 Text Sheaf adds is drawn with the fonts in ``app/fonts`` (DejaVu Sans for
 Latin, Greek and Cyrillic; Droid Sans Fallback for Chinese, Japanese and
-Korean), picked per character. Each font used in a document is embedded once,
+Korean), picked per character; a typed signature puts its handwriting font
+(``app/static/vendor/fonts``) before them. Each font used in a document is embedded once,
 as a subset of the glyphs that document needs, in the form every viewer reads
 (Type0 / CIDFontType2, Identity-H, glyph ids as character ids) with a
 ``ToUnicode`` map, so the text can be searched, copied and read aloud.
@@ -26,7 +27,8 @@ from app import resources
 from app.pdf.core.errors import PdfError
 
 FONTS = resources.FONTS
-FACES = ("DejaVuSans.ttf", "DroidSansFallback.ttf")
+#: The fonts every text falls back to, in order: Latin and more, then CJK.
+FACES: tuple[Path, ...] = (FONTS / "DejaVuSans.ttf", FONTS / "DroidSansFallback.ttf")
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,9 @@ class Face:
 
 
 @functools.cache
-def face(file_name: str) -> Face:
+def face(path: Path) -> Face:
     from fontTools.ttLib import TTFont
 
-    path = FONTS / file_name
     font = TTFont(path, lazy=True)
     scale = 1000 / font["head"].unitsPerEm
     order = font.getGlyphOrder()
@@ -73,8 +74,8 @@ def face(file_name: str) -> Face:
     )
 
 
-def faces() -> list[Face]:
-    return [face(name) for name in FACES]
+def faces(chain: tuple[Path, ...] = FACES) -> list[Face]:
+    return [face(path) for path in chain]
 
 
 def missing(text: str) -> str:
@@ -101,13 +102,15 @@ class Typesetter:
     #: Resource names start with this; unique per run, so stamping a stamped page
     #: never points an earlier stamp at a subset without its glyphs.
     prefix: str = "SheafF"
+    #: The fonts to draw with, first choice first; each character takes the first
+    #: that has it. A chain ends with :data:`FACES`, so it draws all that they draw.
+    chain: tuple[Path, ...] = FACES
     used: dict[int, dict[int, int]] = field(default_factory=dict)  # face -> gid -> code point
     fonts: dict[int, pikepdf.Object] = field(default_factory=dict)  # face -> Type0 font
 
-    @staticmethod
-    def _glyphs(text: str) -> list[tuple[int, int, int]]:
+    def _glyphs(self, text: str) -> list[tuple[int, int, int]]:
         """(face index, glyph id, code point) per drawable character of ``text``."""
-        all_faces = faces()
+        all_faces = faces(self.chain)
         found = []
         for ch in text:
             cp = ord(" ") if ch in "\t\n\r" else ord(ch)
@@ -129,7 +132,7 @@ class Typesetter:
 
     def width(self, text: str, size: float) -> float:
         """How wide ``text`` is at ``size`` points. Measuring embeds nothing."""
-        all_faces = faces()
+        all_faces = faces(self.chain)
         units = sum(all_faces[index].advances[gid] for index, gid, _cp in self._glyphs(text))
         return units * size / 1000
 
@@ -161,7 +164,7 @@ class Typesetter:
         """Embed each face used as a subset of its glyphs, with widths and ToUnicode."""
         for index, glyphs in self.used.items():
             if index in self.fonts:
-                self._embed(faces()[index], glyphs, self.fonts[index])
+                self._embed(faces(self.chain)[index], glyphs, self.fonts[index])
 
     def _embed(self, f: Face, glyphs: dict[int, int], target: pikepdf.Object) -> None:
         pdf = self.pdf

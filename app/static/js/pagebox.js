@@ -1,5 +1,6 @@
 /* A page of the chosen file to work on, for the tools that need one (data-mode):
- *   place  - sign: move and resize the signature; several places in one go
+ *   place  - sign: the signature itself (signpad.js draws it), moved and resized by
+ *            pointer, touch or keys; several places in one go
  *   box    - crop: drag the part to keep; the margin fields follow
  *   boxes  - redact: drag a box over each part to remove, on any page
  *   stamp  - page numbers, watermark: the first page with the stamp, before running
@@ -51,23 +52,39 @@
   };
 
   /* -- boxes over the picture --------------------------------------------------------- */
-  var signAspect = 1 / 3; // height / width of the signature, as a fraction of the box
+  /* The signature (signpad.js) says its shape, height / width, and draws itself. */
+  var signature = window.Sheaf.signature;
+  var signAspect = function () { return signature ? signature.aspect() : 1 / 3; };
   var pageAspect = function () {
     return image.naturalWidth ? image.naturalHeight / image.naturalWidth : 1.414;
   };
+  var signTall = function (b) { return b.width * signAspect() / pageAspect(); };
+  /* A signature stays on the page whatever its shape becomes (a longer name is taller). */
+  var onPage = function (b) {
+    b.width = clamp(b.width, 0.03, Math.min(1, pageAspect() / Math.max(signAspect(), 1e-3)));
+    b.x = clamp(b.x, 0, 1 - b.width);
+    b.y = clamp(b.y, 0, Math.max(0, 1 - signTall(b)));
+  };
   var draw = function () {
+    var had = document.activeElement && document.activeElement.closest
+      && document.activeElement.closest(".mark-place");
+    var focused = had ? had.dataset.index : null;
     Array.prototype.forEach.call(stage.querySelectorAll(".mark"), function (el) { el.remove(); });
     state.boxes.forEach(function (b, i) {
       if (b.page !== state.page) { return; }
       var el = document.createElement("div");
       el.className = "mark mark-" + mode;
+      if (mode === "place") { onPage(b); }
       el.style.left = b.x * 100 + "%";
       el.style.top = b.y * 100 + "%";
       el.style.width = b.width * 100 + "%";
-      var tall = mode === "place" ? b.width * signAspect / pageAspect() : b.height;
+      var tall = mode === "place" ? signTall(b) : b.height;
       el.style.height = tall * 100 + "%";
       el.dataset.index = String(i);
       if (mode === "place") {
+        el.tabIndex = 0;
+        el.setAttribute("role", "group");
+        el.setAttribute("aria-label", box.dataset.msgPlaced);
         var grip = document.createElement("span");
         grip.className = "grip";
         el.appendChild(grip);
@@ -86,6 +103,10 @@
         el.appendChild(remove);
       }
       stage.appendChild(el);
+      if (mode === "place") {
+        if (signature) { signature.show(el); }
+        if (focused === String(i)) { el.focus(); }
+      }
     });
   };
 
@@ -166,10 +187,10 @@
       b.height = Math.abs(p.y - drag.from.y);
     } else if (drag.resize) {
       b.width = clamp(drag.start.width + p.x - drag.from.x, 0.03, 1 - b.x);
+      b.width = Math.min(b.width, (1 - b.y) * pageAspect() / Math.max(signAspect(), 1e-3));
     } else {
       b.x = clamp(drag.start.x + p.x - drag.from.x, 0, 1 - b.width);
-      var tall = b.width * signAspect / pageAspect();
-      b.y = clamp(drag.start.y + p.y - drag.from.y, 0, Math.max(0, 1 - tall));
+      b.y = clamp(drag.start.y + p.y - drag.from.y, 0, Math.max(0, 1 - signTall(b)));
     }
     draw();
   });
@@ -210,19 +231,24 @@
     });
   }
 
-  /* -- the signature's shape: a chosen picture's proportions ------------------------- */
-  var picture = field("image");
-  if (picture) {
-    picture.addEventListener("change", function () {
-      var file = picture.files[0];
-      if (!file) { return; }
-      var probe = new Image();
-      probe.onload = function () {
-        signAspect = probe.naturalHeight / Math.max(1, probe.naturalWidth);
-        URL.revokeObjectURL(probe.src);
-        draw();
-      };
-      probe.src = URL.createObjectURL(file);
+  /* -- the signature: shown as it changes; moved and resized with the keyboard -------- */
+  if (mode === "place") {
+    form.addEventListener("sheaf:signature", function () { draw(); toFields(); });
+    /* Arrow keys move it, Shift with the arrow keys resizes it (right and up: bigger). */
+    stage.addEventListener("keydown", function (e) {
+      var mark = e.target.closest && e.target.closest(".mark-place");
+      var step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+      if (!mark || !step || e.target !== mark) { return; }
+      e.preventDefault();
+      var b = state.boxes[+mark.dataset.index];
+      if (e.shiftKey) {
+        b.width += 0.01 * (step[0] || -step[1]);
+      } else {
+        b.x += 0.01 * step[0];
+        b.y += 0.01 * step[1];
+      }
+      draw();
+      toFields();
     });
   }
 
