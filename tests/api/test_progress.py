@@ -317,3 +317,44 @@ def test_a_stop_mid_way_ends_the_answer_with_the_503_line_and_leaves_nothing(tmp
         assert list(tmp_path.iterdir()) == []
     finally:
         sheaf.stop()
+
+
+@pytest.mark.parametrize(
+    ("op", "fields", "total"),
+    [
+        ("page-numbers", {}, 4),
+        ("watermark", {"text": "DRAFT"}, 4),
+        ("split", {"mode": "single"}, 4),
+        ("crop", {"left": "0.1"}, 4),
+        ("redact", {"text": "text"}, 4),
+        ("repair", {}, None),  # objects, not pages
+    ],
+)
+def test_the_long_operations_report_their_pages(server, samples, op, fields, total):
+    data = (samples / FOUR).read_bytes()
+    progress, last, body = _read(
+        _post(server, op, "four.pdf", data, fields, headers=FOLLOW, stream=True)
+    )
+    assert "result" in last, last
+    if total is None:
+        total = progress[-1]["total"]
+        assert total > 0
+    _climbs(progress, total)
+    if op == "split":
+        assert len(zipfile.ZipFile(io.BytesIO(body)).namelist()) == 4
+    else:
+        with pikepdf.open(io.BytesIO(body)) as pdf:
+            assert len(pdf.pages) == 4
+
+
+def test_merge_reports_its_files(server, samples):
+    data = (samples / FOUR).read_bytes()
+    files = [("files", (f"{n}.pdf", io.BytesIO(data), "application/pdf")) for n in "abc"]
+    progress, _, body = _read(
+        requests.post(
+            server.base + "/api/v1/merge", files=files, headers=FOLLOW, stream=True, timeout=60
+        )
+    )
+    _climbs(progress, 3)
+    with pikepdf.open(io.BytesIO(body)) as pdf:
+        assert len(pdf.pages) == 12
