@@ -8,6 +8,10 @@ are valid, a ``200`` whose body is JSON lines (:data:`MEDIA`)::
     {"result": {"size": N, "type": "application/zip", "name": "...", "headers": {...}}}
     <exactly N bytes: what the plain API would have answered>
 
+With ``X-Sheaf-Pictures: N`` (up to 12), a PDF result's line also holds ``pictures``:
+``{"pages": count, "images": [data URLs of its first N pages, 160 px wide]}``, what
+the preview operation would give for it, without sending the file back for them.
+
 or, instead of the last two, ``{"error": {"status": 422, "error": code, "message": ...,
 "field": ...}}`` (the plain API's refusal, word for word) and nothing more.
 
@@ -45,7 +49,7 @@ from typing import Any
 
 from flask import Response, copy_current_request_context, jsonify, request
 
-from app.api.declare import JSON, Context, FileOut, Operation
+from app.api.declare import JSON, PDF, Context, FileOut, Operation
 from app.api.inputs import Inputs
 from app.api.names import result_headers, result_name
 from app.api.workspace import Workspace
@@ -62,6 +66,9 @@ GRACE = 0.5
 #: How long a closed answer waits for its job to stop (seconds): one page, normally.
 JOIN = 3.0
 CHUNK = 256 * 1024
+#: At most this many pages pictured with a result, this wide (pixels).
+PICTURES = 12
+PICTURE_WIDTH = 160
 
 Refuse = Callable[[Operation, Exception], Response]
 
@@ -96,6 +103,9 @@ class Run:
         self.changed = threading.Condition()
         self.done = self.total = 0
         self.outcome: Outcome | None = None
+        #: ``X-Sheaf-Pictures: N``: a PDF result's first N pages come with it (the
+        #: workspace shows them without sending the whole file back to be pictured).
+        self.pictures = _pictures_asked()
         asked = job.cancelled
         self.job = replace(
             job, cancelled=lambda: self.stop.is_set() or asked(), progress=self.report
@@ -122,6 +132,8 @@ class Run:
         try:
             try:
                 outcome = _finished(op.handler(inputs, Context(self.workspace, self.job, op)))
+                if self.pictures:
+                    _add_pictures(outcome, self.pictures, self.job)
             except Exception as exc:  # one answer for each way it fails, as in the plain API
                 outcome = _refused(refuse(op, exc))
         finally:
@@ -143,6 +155,29 @@ class Run:
         self.thread.join(JOIN)
         if not self.thread.is_alive():
             self.workspace.cleanup()
+
+
+def _pictures_asked() -> int:
+    try:
+        return max(0, min(int(request.headers.get("X-Sheaf-Pictures", "0")), PICTURES))
+    except ValueError:
+        return 0
+
+
+def _add_pictures(outcome: Outcome, count: int, job: Job) -> None:
+    """The result line's ``pictures``: ``{pages, images}`` as the preview operation gives
+    them. A result that cannot be pictured (it has a password now) simply has none."""
+    if outcome.path is None or outcome.about.get("type") != PDF:
+        return
+    from app.pdf.core.document import Source
+    from app.pdf.core.errors import PdfError
+    from app.pdf.render import preview
+
+    try:
+        shown = preview(Source(outcome.path), job, width=PICTURE_WIDTH, count=count)
+    except PdfError:
+        return
+    outcome.about["pictures"] = {"pages": shown["pages"], "images": shown["images"]}
 
 
 def _finished(result: FileOut | dict) -> Outcome:

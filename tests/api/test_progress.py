@@ -358,3 +358,29 @@ def test_merge_reports_its_files(server, samples):
     _climbs(progress, 3)
     with pikepdf.open(io.BytesIO(body)) as pdf:
         assert len(pdf.pages) == 12
+
+
+def test_a_pdf_result_can_come_with_pictures_of_its_first_pages(server, samples):
+    """The workspace shows a result's first pages without sending it back to be pictured."""
+    import base64
+
+    from PIL import Image
+
+    data = blank_pages(6, (200, 400))
+    headers = {"Accept": MEDIA, "X-Sheaf-Pictures": "4"}
+    r = _post(server, "rotate", "six.pdf", data, {"angle": "90"}, headers=headers, stream=True)
+    _, last, body = _read(r)
+    shown = last["result"]["pictures"]
+    assert shown["pages"] == 6 and len(shown["images"]) == 4
+    first = Image.open(io.BytesIO(base64.b64decode(shown["images"][0].split(",", 1)[1])))
+    assert first.width == 160 and first.height == 80  # the turned page, as shown
+    with pikepdf.open(io.BytesIO(body)) as pdf:
+        assert len(pdf.pages) == 6
+    # Not asked, not made; a result that cannot be pictured (a password now) has none.
+    plain = {"Accept": MEDIA}
+    _, last, _ = _read(_post(server, "rotate", "six.pdf", data, headers=plain, stream=True))
+    assert "pictures" not in last["result"]
+    fields = {"new_password": "s3cret", "new_password_again": "s3cret"}
+    locked = _post(server, "protect", "six.pdf", data, fields, headers=headers, stream=True)
+    _, last, _ = _read(locked)
+    assert "result" in last and "pictures" not in last["result"]

@@ -218,9 +218,8 @@ def test_a_file_dropped_on_the_home_page_joins_the_workspace(chromium, sheaf, sa
 
 @pytest.mark.slow
 def test_progress_goes_up_to_the_total_and_cancel_stops_the_work(chromium, samples, tmp_path):
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    sheaf = Sheaf.start(data_dir=tmp_path / "data", env={"TMPDIR": str(temp)})
+    sheaf = Sheaf.start(data_dir=tmp_path / "data")
+    temp = tmp_path / "data" / "cache"  # where a desktop Sheaf keeps its requests' files
     context = None
     try:
         context, page, errors = _open(chromium, sheaf)
@@ -445,10 +444,14 @@ def test_a_result_shows_its_first_pages_and_all_on_request(chromium, sheaf, tmp_
         _tool(page, sheaf, "rotate")
         page.set_input_files("#file-input", str(path))
         page.wait_for_selector("#file-list .file-item")
+        page.wait_for_selector("#workspace-list .workspace-thumb[src^='data:']")
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url.rsplit("/", 1)[-1]))
         page.click("#run-button")
         _result(page)
         pictures = page.locator("#result .result-page img")
         assert pictures.count() == 4
+        assert "preview" not in asked  # the pictures came with the result
         assert "7" in page.inner_text("#result .result-facts")
         page.click("#all-pages")
         page.wait_for_function(

@@ -252,6 +252,6 @@
     data.append("rotations", kept.map(function (li) { return li.dataset.turn; }).join(","));
     ui.send(root.dataset.organize, data, true, function (answer) {
       results.one(answer, [file], "");
-    });
+    }, null, { pictures: 4 });
   });
 })();

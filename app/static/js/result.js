@@ -39,13 +39,15 @@
     /* Pictures of the result's pages: the first few at once, all on request. */
     /* before(body): kept first (the workspace's picture of the version), so a page
      * left at once for the next tool finds it there instead of asking again. */
-    var pictures = function (blob, name, count, into, done, before) {
+    var pictures = function (blob, name, count, into, done, before, given) {
       var data = new FormData();
       data.append("file", blob, name);
       data.append("width", "160");
       if (count) { data.append("count", String(count)); }
       /* count 0: every page, from the organizer's thumbnails */
-      window.Sheaf.postJson(count ? form.dataset.preview : form.dataset.thumbnails, data)
+      /* given: the pictures that came with the result; else asked of Sheaf */
+      (given ? Promise.resolve({ ok: true, body: given })
+        : window.Sheaf.postJson(count ? form.dataset.preview : form.dataset.thumbnails, data))
         .then(function (answer) {
           if (!answer.ok) { return null; }
           var body = answer.body;
@@ -156,7 +158,7 @@
           });
           panel.insertBefore(all, actions);
         }
-      }, remember);
+      }, remember, answer.pictures);
       kept.then(function (out) {
         /* Its pictures are on their way (above): the strip need not ask for its own. */
         window.Sheaf.describing[ws.current(out.doc).key] = true;

@@ -5,8 +5,9 @@
  * any server worker or replica can answer and none keeps state. Cancel = abort the
  * request: Sheaf stops at the next page. A server that answers plainly is read as is.
  *
- * Sheaf.request(url, formData, {onProgress, signal}) resolves to
- * {status, ok, header(name), blob} (blob: the file, or the error's JSON). */
+ * Sheaf.request(url, formData, {onProgress, signal, pictures}) resolves to
+ * {status, ok, header(name), blob, pictures} (blob: the file, or the error's JSON;
+ * pictures: {pages, images} of a PDF result when asked for and given). */
 (function () {
   "use strict";
 
@@ -84,6 +85,7 @@
           var headers = result.headers || {};
           return {
             status: 200, ok: true, blob: new Blob(parts, { type: result.type }),
+            pictures: result.pictures || null,  // asked with options.pictures
             header: function (name) {
               if (name.toLowerCase() === "content-type") { return result.type; }
               var found = Object.keys(headers).filter(function (k) { return k.toLowerCase() === name.toLowerCase(); })[0];
@@ -100,11 +102,14 @@
   window.Sheaf = window.Sheaf || {};
   window.Sheaf.request = function (url, data, options) {
     options = options || {};
+    var headers = { "X-CSRF-Token": window.Sheaf.csrfToken, "Accept": FORM };
+    /* A PDF result's first pages, pictured by Sheaf while it has the result at hand. */
+    if (options.pictures) { headers["X-Sheaf-Pictures"] = String(options.pictures); }
     return fetch(url, {
       method: "POST",
       body: data,
       credentials: "same-origin",
-      headers: { "X-CSRF-Token": window.Sheaf.csrfToken, "Accept": FORM + ", application/json" },
+      headers: headers,
       signal: options.signal,
     }).then(function (resp) {
       var type = resp.headers.get("Content-Type") || "";

@@ -101,14 +101,19 @@
         var id = file.workspaceId;
         var kept = answer.blob.type === "application/pdf" && id
           ? ws.addResult(answer.blob, name, form.dataset.tool, { id: id }, null, batchMade[id])
-            .then(function (out) { batchMade[id] = { id: id, key: ws.current(out.doc).key }; })
+            .then(function (out) {
+              var key = ws.current(out.doc).key;
+              batchMade[id] = { id: id, key: key };
+              var shown = answer.pictures;  // its first page for Your files, given with it
+              return shown ? ws.describe(id, key, { pages: shown.pages, thumb: shown.images[0] }) : null;
+            })
           : Promise.resolve();
         kept.then(function () { step(i + 1); });
       }, function (text, cancelled) {
         rows.push({ file: file, error: text });
         if (cancelled) { results.many(rows); return; }
         step(i + 1);
-      }, { quiet: true, prefix: prefix });
+      }, { quiet: true, prefix: prefix, pictures: 1 });
     };
     results.clear();
     step(0);
@@ -122,7 +127,7 @@
     var used = files().slice();
     ui.send(form.dataset.endpoint, formData(), true, function (answer) {
       results.one(answer, used, window.Sheaf.noteFor(answer, msg));
-    });
+    }, null, { pictures: 4 });
   });
 
   var readButton = document.getElementById("read-button");

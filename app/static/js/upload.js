@@ -129,7 +129,9 @@
         (size ? msg("sending").replace("{size}", human(size)) : msg("working"));
       running = controller;
       if (cancelButton) { cancelButton.hidden = !controller; }
-      return window.Sheaf.request(url, data, { onProgress: onProgress, signal: controller && controller.signal })
+      return window.Sheaf.request(url, data, {
+        onProgress: onProgress, signal: controller && controller.signal, pictures: options.pictures,
+      })
         .then(function (answer) {
           answer.response = answer.blob;  // what older callers read
           answer.getResponseHeader = answer.header;
