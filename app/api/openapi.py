@@ -39,7 +39,10 @@ PROGRESS_FORM = (
     ' ends there) or, after a progress line with done == total, `{"result": {"size": N,'
     ' "type": "<media type>", "name": "<download name>", "headers": {...}}}` followed by'
     " exactly N bytes: the plain answer's body (`headers`: its Content-Disposition and"
-    " X-Sheaf-* headers). Closing the connection cancels the work before its next page."
+    " X-Sheaf-* headers). With `X-Sheaf-Pictures: N` (1 to 12) a PDF result's line also"
+    ' holds `"pictures": {"pages": <count>, "images": [<data URLs of its first N pages,'
+    " 160 px wide>]}` (none if the result cannot be pictured, e.g. it now has a password)."
+    " Closing the connection cancels the work before its next page."
 )
 NO_PROTECTION_NOTE = {
     "protect",
