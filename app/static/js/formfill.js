@@ -313,7 +313,8 @@
         if (chosen && fieldsBox.hidden && password.value) { readFields(chosen); }
       });
     }
-    form.sheafExtras = form.sheafExtras || [];
-    form.sheafExtras.push(function (data) { data.set("values", JSON.stringify(changedValues())); });
+    form.addEventListener("sheaf:send", function (e) {
+      e.detail.data.set("values", JSON.stringify(changedValues()));
+    });
   };
 })();

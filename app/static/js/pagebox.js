@@ -5,7 +5,7 @@
  *   boxes  - redact: drag a box over each part to remove, on any page
  *   stamp  - page numbers, watermark: the first page with the stamp, before running
  * Boxes are kept as fractions of the page as shown, from its top-left corner: what
- * the API takes. tools.js sends the files; this script adds its part (form.sheafExtras).
+ * the API takes. tools.js sends the files; this script adds its part ("sheaf:send").
  * The drawn signature itself is signpad.js. */
 (function () {
   "use strict";
@@ -17,7 +17,7 @@
   var stage = document.getElementById("page-stage");
   var image = document.getElementById("page-image");
   var label = document.getElementById("page-label");
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = window.Sheaf.$;
   var field = function (name) { return $("opt-" + name); };
   var state = { file: null, page: 1, count: 0, boxes: [] };
   var clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
@@ -252,8 +252,8 @@
     });
   }
 
-  form.sheafExtras = form.sheafExtras || [];
-  form.sheafExtras.push(function (data) {
+  form.addEventListener("sheaf:send", function (e) {
+    var data = e.detail.data;
     if (mode === "place") {
       if (state.boxes.length > 1) {
         data.set("placements", JSON.stringify(state.boxes.map(function (b) {
@@ -270,7 +270,9 @@
   /* -- a stamp shown before it is made ------------------------------------------------- */
   var timer = null;
   var stamp = function () {
-    var data = form.sheafData && form.sheafData();
+    var asked = new CustomEvent("sheaf:ask", { detail: { data: null } });
+    form.dispatchEvent(asked);  // tools.js answers with what a run would send
+    var data = asked.detail.data;
     if (!data) { return; }
     data.delete("csrf_token");
     window.Sheaf.post(form.dataset.endpoint, data)

@@ -8,7 +8,7 @@
   "use strict";
 
   var form = document.getElementById("tool-form");
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = window.Sheaf.$;
   if (!form || !window.SignaturePad || !$("pad")) { return; }
   var padBox = $("sign-pad");
   var canvas = $("pad");
@@ -250,8 +250,8 @@
   }
   remembered();
 
-  form.sheafExtras = form.sheafExtras || [];
-  form.sheafExtras.push(function (data) {
+  form.addEventListener("sheaf:send", function (e) {
+    var data = e.detail.data;
     if (way !== "type") { data.delete("text"); }
     if (way !== "picture") { data.delete("image"); }
     if (way !== "draw") { return; }

@@ -64,7 +64,7 @@
     data.delete(field);
     (only ? [only] : files()).forEach(function (file) { data.append(field, file, file.name); });
     /* Other scripts of the page (pagebox.js) add what they hold: boxes, a drawing. */
-    if (!all) { (form.sheafExtras || []).forEach(function (add) { add(data); }); }
+    if (!all) { form.dispatchEvent(new CustomEvent("sheaf:send", { detail: { data: data } })); }
     if (form.dataset.result === "metadata" && !all) {
       DETAILS.forEach(function (key) {
         var value = data.get(key) || "";
@@ -75,7 +75,13 @@
     return data;
   };
 
-  form.sheafData = function () { return files().length ? formData() : null; };
+  /* The one way the page's other scripts (pagebox.js, signpad.js, formfill.js, topng.js)
+   * take part: events on the form. "sheaf:files" (detail: the files) when they change;
+   * "sheaf:send" (detail.data: the FormData a run sends) to add what they hold;
+   * "sheaf:ask" (detail.data is filled in here) for what a run would send, to preview. */
+  form.addEventListener("sheaf:ask", function (e) {
+    e.detail.data = files().length ? formData() : null;
+  });
 
   var ready = function () {
     if (files().length) { return true; }
