@@ -109,6 +109,10 @@ def _number(text: str) -> float | None:
 
 def _check_input(slug: str, a: dict[str, str], declared: Field, batch: bool) -> None:
     where = (slug, declared.name)
+    if declared.enum and a["type"] == "radio":  # a choice shown as buttons (sign's fonts)
+        assert a["value"] in declared.enum, where
+        assert ("checked" in a) == (a["value"] == declared.default), where
+        return
     assert a["type"] == _input_type(declared), where
     if a["type"] == "file":
         assert _accepts(a.get("accept", "")) == set(declared.accept), where
