@@ -47,8 +47,11 @@
         }
         box.hidden = false;
         draw();
+        /* Other scripts drawing on the page (redactmatches.js) follow its page. */
+        box.dispatchEvent(new CustomEvent("sheaf:page", { detail: { page: body.page, count: body.pages } }));
       });
   };
+  box.sheafShow = function (page) { return state.file ? show(state.file, page) : null; };
 
   /* -- boxes over the picture --------------------------------------------------------- */
   var signAspect = 1 / 3; // height / width of the signature, as a fraction of the box
