@@ -30,9 +30,10 @@
   var label = run ? run.textContent : "";
   if (run && warning) { run.setAttribute("aria-describedby", "redact-warning"); }
 
-  /* What was found: for which file and words, and every box with its page and tick. */
+  /* What was found: for which file and words, and every match (an occurrence: one box,
+   * or one per line when it wraps) with its page and tick. */
   var file = null;
-  var found = null; // { file, text, boxes: [{page, x, y, width, height, on}] }
+  var found = null; // { file, text, matches: [{page, n, boxes: [{x, y, width, height}], on}] }
   var page = 1;
   var asked = 0; // the latest request; older answers are dropped
   var timer = null;
@@ -45,17 +46,18 @@
   words.parentNode.insertBefore(find, words.nextSibling);
 
   var wanted = function () { return words.value.trim(); };
-  var ticked = function () { return found ? found.boxes.filter(function (b) { return b.on; }) : []; };
+  var ticked = function () { return found ? found.matches.filter(function (m) { return m.on; }) : []; };
   var pages = function () {
     var seen = [];
-    (found ? found.boxes : []).forEach(function (b) {
+    (found ? found.matches : []).forEach(function (b) {
       if (seen.indexOf(b.page) < 0) { seen.push(b.page); }
     });
     return seen.sort(function (a, b) { return a - b; });
   };
-  var onPage = function (n) { return found.boxes.filter(function (b) { return b.page === n; }); };
-  var matchName = function (b) {
-    return msg("match").replace("{i}", String(onPage(b.page).indexOf(b) + 1)).replace("{n}", String(b.page));
+  var onPageOf = function (matches, n) { return matches.filter(function (m) { return m.page === n; }); };
+  var onPage = function (n) { return onPageOf(found.matches, n); };
+  var matchName = function (m) {
+    return msg("match").replace("{i}", String(m.n)).replace("{n}", String(m.page));
   };
 
   var clear = function () {
@@ -71,33 +73,38 @@
   var drawBoxes = function () {
     Array.prototype.forEach.call(stage.querySelectorAll(".match-box"), function (el) { el.remove(); });
     if (!found) { return; }
-    onPage(page).forEach(function (b) {
-      var el = document.createElement("div");
-      el.className = "match-box" + (b.on ? " on" : "");
-      el.style.left = b.x * 100 + "%";
-      el.style.top = b.y * 100 + "%";
-      el.style.width = b.width * 100 + "%";
-      el.style.height = b.height * 100 + "%";
-      el.dataset.index = String(found.boxes.indexOf(b));
-      var tick = document.createElement("input");
-      tick.type = "checkbox";
-      tick.checked = b.on;
-      tick.setAttribute("aria-label", matchName(b));
-      tick.addEventListener("change", function () { set(b, tick.checked); });
-      el.appendChild(tick);
-      /* The box is the person's to tick, not a place to start drawing a new one. */
-      el.addEventListener("pointerdown", function (e) { e.stopPropagation(); });
-      el.addEventListener("click", function (e) {
-        if (e.target !== tick) { set(b, !b.on); }
+    onPage(page).forEach(function (m) {
+      m.boxes.forEach(function (b, k) {
+        var el = document.createElement("div");
+        el.className = "match-box" + (m.on ? " on" : "");
+        el.style.left = b.x * 100 + "%";
+        el.style.top = b.y * 100 + "%";
+        el.style.width = b.width * 100 + "%";
+        el.style.height = b.height * 100 + "%";
+        el.dataset.index = String(found.matches.indexOf(m));
+        var tick = null;
+        if (k === 0) { /* one checkbox a match; its other lines' boxes tick it too */
+          tick = document.createElement("input");
+          tick.type = "checkbox";
+          tick.checked = m.on;
+          tick.setAttribute("aria-label", matchName(m));
+          tick.addEventListener("change", function () { set(m, tick.checked); });
+          el.appendChild(tick);
+        }
+        /* The box is the person's to tick, not a place to start drawing a new one. */
+        el.addEventListener("pointerdown", function (e) { e.stopPropagation(); });
+        el.addEventListener("click", function (e) {
+          if (!tick || e.target !== tick) { set(m, !m.on); }
+        });
+        stage.appendChild(el);
       });
-      stage.appendChild(el);
     });
   };
 
   var set = function (b, on) {
     b.on = on;
     drawBoxes();
-    var twin = list.querySelector('input[data-index="' + found.boxes.indexOf(b) + '"]');
+    var twin = list.querySelector('input[data-index="' + found.matches.indexOf(b) + '"]');
     if (twin) { twin.checked = on; }
     summary();
   };
@@ -105,7 +112,7 @@
   /* -- the list, per page ---------------------------------------------------------------- */
   var summary = function () {
     var n = ticked().length;
-    var all = found.boxes.length;
+    var all = found.matches.length;
     kept.hidden = n === all;
     kept.textContent = n ? msg("kept") : msg("nothing");
     if (run) {
@@ -136,7 +143,7 @@
         var tick = document.createElement("input");
         tick.type = "checkbox";
         tick.checked = b.on;
-        tick.dataset.index = String(found.boxes.indexOf(b));
+        tick.dataset.index = String(found.matches.indexOf(b));
         tick.addEventListener("change", function () { set(b, tick.checked); showPage(b.page); });
         lab.appendChild(tick);
         lab.appendChild(document.createTextNode(" " + matchName(b)));
@@ -185,17 +192,23 @@
           count.textContent = msg("failed").replace("{reason}", why);
           return;
         }
-        var boxes = [];
+        var matches = [];
         answer.body.pages.forEach(function (p) {
+          var numbered = {}; /* this page's matches, by their number */
           p.boxes.forEach(function (b) {
-            if (b.width > 0 && b.height > 0) {
-              boxes.push({ page: p.page, x: b.x, y: b.y, width: b.width, height: b.height, on: true });
+            if (!(b.width > 0 && b.height > 0)) { return; } /* off the page: nothing shows */
+            var key = String(b.match);
+            if (!numbered[key]) {
+              numbered[key] = { page: p.page, n: 0, boxes: [], on: true };
+              matches.push(numbered[key]);
             }
+            numbered[key].boxes.push({ x: b.x, y: b.y, width: b.width, height: b.height });
           });
+          onPageOf(matches, p.page).forEach(function (m, i) { m.n = i + 1; });
         });
-        found = { file: file, text: text, boxes: boxes };
-        count.textContent = !boxes.length ? msg("none") : boxes.length === 1 ? msg("one")
-          : msg("many").replace("{n}", String(boxes.length));
+        found = { file: file, text: text, matches: matches };
+        count.textContent = !matches.length ? msg("none") : matches.length === 1 ? msg("one")
+          : msg("many").replace("{n}", String(matches.length));
         listAll();
         summary();
         drawBoxes();
@@ -226,13 +239,15 @@
 
   form.sheafExtras = form.sheafExtras || [];
   form.sheafExtras.push(function (data) {
-    if (!found || found.file !== file || found.text !== wanted() || !found.boxes.length) { return; }
+    if (!found || found.file !== file || found.text !== wanted() || !found.matches.length) { return; }
     var on = ticked();
-    if (on.length === found.boxes.length) { return; } // every match: the words, everywhere
+    if (on.length === found.matches.length) { return; } // every match: the words, everywhere
     data.delete("text");
     var areas = data.get("areas") ? JSON.parse(data.get("areas")) : [];
-    on.forEach(function (b) {
-      areas.push({ page: b.page, x: b.x, y: b.y, width: b.width, height: b.height });
+    on.forEach(function (m) {
+      m.boxes.forEach(function (b) {
+        areas.push({ page: m.page, x: b.x, y: b.y, width: b.width, height: b.height });
+      });
     });
     if (areas.length) { data.set("areas", JSON.stringify(areas)); } else { data.delete("areas"); }
   });
