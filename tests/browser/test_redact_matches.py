@@ -117,9 +117,11 @@ def _label(page):
     return page.locator("#page-label")
 
 
-def test_typing_the_words_shows_each_match_on_its_page(chromium, sheaf, secret_pdf):
+@pytest.mark.parametrize("width", [1366, 390])
+def test_typing_the_words_shows_each_match_on_its_page(chromium, sheaf, secret_pdf, width):
     data = secret_pdf.read_bytes()
-    context, page = _open(chromium, sheaf, secret_pdf)
+    size = {"width": width, "height": 768 if width > 1000 else 844}
+    context, page = _open(chromium, sheaf, secret_pdf, viewport=size)
     try:
         page.fill("#opt-text", "zebra42")  # found after a pause, nothing pressed
         expect(page.locator("#matches-count")).to_have_text("3 matches on the pages.")
@@ -187,6 +189,32 @@ def test_an_unticked_match_stays_and_the_others_go(chromium, sheaf, secret_pdf):
         assert not _red(every, 0) and not _red(every, 1)
         assert SECRET not in _title(every)
         expect(page.locator("#result")).to_contain_text("document details")
+    finally:
+        context.close()
+
+
+def test_a_match_that_wraps_is_one_tick_with_a_box_on_each_line(chromium, sheaf, tmp_path):
+    doc = Doc.new(SECRET)
+    doc.font(0)
+    doc.add(0, "q BT 1 0 0 rg 300 200 Td /Helv 24 Tf (ZEBRA) Tj 0 -30 Td (42) Tj ET Q")
+    path = tmp_path / "wrapped.pdf"
+    path.write_bytes(doc.save())
+    context, page = _open(chromium, sheaf, path)
+    try:
+        page.fill("#opt-text", SECRET)
+        expect(page.locator("#matches-count")).to_have_text("1 match on the pages.")
+        expect(page.locator("#matches-pages > li > button")).to_have_text(["Page 1: 1 match"])
+        boxes = page.locator("#page-stage .match-box")
+        expect(boxes).to_have_count(2)
+        _assert_boxes_hold_the_words(page, path.read_bytes(), 0, 2)
+        boxes.nth(1).click()  # the second line unticks the whole match
+        expect(page.locator("#page-stage .match-box.on")).to_have_count(0)
+        expect(_listed(page, "Remove match 1 on page 1")).not_to_be_checked()
+        expect(page.locator("#matches-kept")).to_have_text(re.compile("^Nothing is ticked"))
+        page.click("#run-button")  # nothing to remove: nothing sent, the list says why
+        expect(_listed(page, "Remove match 1 on page 1")).to_be_focused()
+        expect(page.locator("#result")).to_be_hidden()
+        expect(page.locator("#opt-text")).not_to_have_attribute("aria-invalid", "true")
     finally:
         context.close()
 

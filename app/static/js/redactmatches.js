@@ -237,6 +237,20 @@
     drawBoxes();
   });
 
+  /* With every match unticked and no box drawn there is nothing to remove: say so here
+   * (the note under the list) instead of sending a request without words or areas.
+   * Caught before tools.js sees the submit, which it would send as it is. */
+  window.addEventListener("submit", function (e) {
+    if (e.target !== form || !found || ticked().length || !found.matches.length) { return; }
+    var data = form.sheafData && form.sheafData();
+    if (!data || data.get("text") || data.get("areas")) { return; }
+    e.preventDefault();
+    e.stopPropagation();
+    kept.hidden = false;
+    var first = list.querySelector("input");
+    if (first) { first.focus(); }
+  }, true);
+
   form.sheafExtras = form.sheafExtras || [];
   form.sheafExtras.push(function (data) {
     if (!found || found.file !== file || found.text !== wanted() || !found.matches.length) { return; }
