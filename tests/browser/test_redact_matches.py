@@ -18,7 +18,7 @@ import pytest
 from helpers import system
 from helpers.browser import choose, download
 from helpers.pdfcheck import texts
-from helpers.redaction_docs import Doc
+from helpers.redaction_docs import BLUE, RED, Doc, colour_pixels
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -189,6 +189,27 @@ def test_an_unticked_match_stays_and_the_others_go(chromium, sheaf, secret_pdf):
         assert not _red(every, 0) and not _red(every, 1)
         assert SECRET not in _title(every)
         expect(page.locator("#result")).to_contain_text("document details")
+    finally:
+        context.close()
+
+
+def test_a_drawn_box_goes_with_the_ticked_matches(chromium, sheaf, secret_pdf):
+    context, page = _open(chromium, sheaf, secret_pdf)
+    try:
+        page.fill("#opt-text", SECRET)
+        expect(page.locator("#page-stage .match-box")).to_have_count(1)
+        _listed(page, "Remove match 1 on page 1").uncheck()
+        page.locator("#page-stage").scroll_into_view_if_needed()
+        box = page.locator("#page-image").bounding_box()  # over "KEEP", top left
+        page.mouse.move(box["x"] + 0.02 * box["width"], box["y"] + 0.02 * box["height"])
+        page.mouse.down()
+        page.mouse.move(box["x"] + 0.45 * box["width"], box["y"] + 0.25 * box["height"], steps=5)
+        page.mouse.up()
+        expect(page.locator(".mark-boxes")).to_have_count(1)
+        data = download(page)
+        assert colour_pixels(data, BLUE)[0] == 0  # the drawn box went
+        assert colour_pixels(data, RED)[0] > 0 and colour_pixels(data, RED)[1] == 0
+        expect(page.locator("#result")).to_contain_text("1, 2")  # both pages pictures
     finally:
         context.close()
 
