@@ -143,6 +143,12 @@ def test_typing_the_words_shows_each_match_on_its_page(chromium, sheaf, secret_p
         expect(page.locator("#matches-count")).to_have_text("1 match on the pages.")
         expect(entries).to_have_text(["Page 2: 1 match"])
         expect(_label(page)).to_have_text("Page 2 of 2")  # shown where the match is
+        page.fill("#opt-text", "NOWHERE")
+        page.click("#matches-find")
+        expect(page.locator("#matches-count")).to_have_text(re.compile("^No match on the pages"))
+        expect(page.locator("#matches-some")).to_be_hidden()
+        expect(page.locator("#page-stage .match-box")).to_have_count(0)
+        expect(page.locator("#run-button")).to_have_text("Remove for good")
     finally:
         context.close()
 

@@ -61,6 +61,7 @@
   };
 
   var clear = function () {
+    asked++; // an answer still on its way is for other words or another file
     found = null;
     panel.hidden = true;
     list.textContent = "";
@@ -178,6 +179,7 @@
     if (password && password.value) { data.append("password", password.value); }
     panel.hidden = false;
     list.textContent = "";
+    $("matches-some").hidden = true;
     count.textContent = msg("looking");
     window.Sheaf.post(panel.dataset.endpoint, data)
       .then(function (resp) {
@@ -209,6 +211,7 @@
         found = { file: file, text: text, matches: matches };
         count.textContent = !matches.length ? msg("none") : matches.length === 1 ? msg("one")
           : msg("many").replace("{n}", String(matches.length));
+        $("matches-some").hidden = !matches.length;
         listAll();
         summary();
         drawBoxes();
