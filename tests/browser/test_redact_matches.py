@@ -130,8 +130,10 @@ def test_typing_the_words_shows_each_match_on_its_page(chromium, sheaf, secret_p
         expect(page.locator("#run-button")).to_have_text("Remove 3 matches for good")
         expect(page.locator("#page-stage .match-box")).to_have_count(1)
         _assert_boxes_hold_the_words(page, data, 0, 1)
+        expect(page.locator("#matches-prev")).to_be_disabled()  # no page with one before
         page.click("#matches-next")
         expect(_label(page)).to_have_text("Page 2 of 2")
+        expect(page.locator("#matches-next")).to_be_disabled()
         expect(page.locator("#page-stage .match-box")).to_have_count(2)
         _assert_boxes_hold_the_words(page, data, 1, 2)  # cropped and turned
         entries.nth(0).click()
@@ -249,8 +251,8 @@ def test_a_match_that_wraps_is_one_tick_with_a_box_on_each_line(chromium, sheaf,
 @pytest.mark.parametrize(
     ("locale", "warning", "run"),
     [
-        ("en-US", "This cannot be undone in the file you download", "Remove 3 matches for good"),
-        ("zh-CN", "下载的文件中无法撤销", "永久删除 3 处"),
+        ("en-US", "This cannot be undone in the new file", "Remove 3 matches for good"),
+        ("zh-CN", "在新文件中无法撤销", "永久删除 3 处"),
     ],
 )
 def test_the_warning_is_by_the_button_in_both_languages(

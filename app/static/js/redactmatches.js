@@ -74,6 +74,7 @@
   var drawBoxes = function () {
     Array.prototype.forEach.call(stage.querySelectorAll(".match-box"), function (el) { el.remove(); });
     if (!found) { return; }
+    nav();
     onPage(page).forEach(function (m) {
       m.boxes.forEach(function (b, k) {
         var el = document.createElement("div");
@@ -156,11 +157,19 @@
     });
   };
 
-  var step = function (direction) {
+  var beside = function (direction) {
     var all = pages();
-    var next = direction > 0 ? all.filter(function (n) { return n > page; })[0]
+    return direction > 0 ? all.filter(function (n) { return n > page; })[0]
       : all.filter(function (n) { return n < page; }).pop();
+  };
+  var step = function (direction) {
+    var next = beside(direction);
     if (next) { showPage(next); }
+  };
+  /* No page with matches that way: the button says so by being unavailable. */
+  var nav = function () {
+    $("matches-prev").disabled = !beside(-1);
+    $("matches-next").disabled = !beside(1);
   };
   $("matches-prev").addEventListener("click", function () { step(-1); });
   $("matches-next").addEventListener("click", function () { step(1); });
