@@ -255,6 +255,70 @@ def test_matches_lists_where_the_text_shows_without_changing_anything(api):
     error_of(_post(api, data, {}, op="redact/matches"), 400, "missing_field")
 
 
+def _boxes(page: dict, match: int | None = None) -> list[dict]:
+    """A page's match boxes as areas (``match``: only that occurrence's)."""
+    return [
+        {"page": page["page"], **{k: b[k] for k in ("x", "y", "width", "height")}}
+        for b in page["boxes"]
+        if match is None or b["match"] == match
+    ]
+
+
+def _inside(point: tuple[float, float], areas: list[dict], slack: float = 0.01) -> bool:
+    x, y = point
+    return any(
+        a["x"] - slack <= x <= a["x"] + a["width"] + slack
+        and a["y"] - slack <= y <= a["y"] + a["height"] + slack
+        for a in areas
+    )
+
+
+def _red_points(data: bytes, index: int) -> list[tuple[float, float]]:
+    doc = pdfium.PdfDocument(io.BytesIO(data))
+    try:
+        image = doc[index].render(scale=2).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    (w, h), px = image.size, image.load()
+    return [
+        (x / w, y / h)
+        for y in range(h)
+        for x in range(w)
+        if px[x, y][0] > 200 and px[x, y][1] < 80 and px[x, y][2] < 80
+    ]
+
+
+def test_matches_number_each_occurrence_so_one_can_be_kept(api):
+    doc = Doc.new("ZEBRA42")
+    doc.add(0, "q BT 1 0 0 rg 300 200 Td /Helv 24 Tf (ZEBRA) Tj 0 -30 Td (42) Tj ET Q")
+    doc.font(0)
+    doc.write(0, "ZEBRA42", 40, 80)
+    doc.write(1, "ZEBRA42", 40, 120)
+    data = doc.save()
+    found = _post(api, data, {"text": "zebra42"}, op="redact/matches").json()
+    first, second = found["pages"]
+    assert found["found"] == 3 and (first["found"], second["found"]) == (2, 1)
+    assert [b["match"] for b in first["boxes"]] == [0, 0, 1]  # the first wraps: two boxes
+    assert [b["match"] for b in second["boxes"]] == [0]
+
+    # Keep the wrapped one: the other two places go, without the text, and it stays whole.
+    areas = _boxes(first, 1) + _boxes(second)
+    r = _post(api, data, {"areas": json.dumps(areas), "remove_hidden": "false"})
+    assert _report(r)["pages"] == [1, 2]
+    red = _red_points(r.content, 0)
+    kept = _boxes(first, 0)
+    assert red and all(_inside(p, kept) for p in red)
+    assert len(red) > 0.9 * len([p for p in _red_points(data, 0) if _inside(p, kept)])
+    assert not _red_points(r.content, 1)
+
+    # Keep page 2's: that page is not touched, its word still text to search and copy.
+    r = _post(api, data, {"areas": json.dumps(_boxes(first))})
+    assert _report(r)["pages"] == [1]
+    after = texts(r.content)
+    assert "zebra" not in after[0].lower() and "ZEBRA42" in after[1]
+    assert not _red_points(r.content, 0)
+
+
 def test_the_openapi_document_describes_matches_and_the_hidden_option(api, desktop_shared):
     spec = requests.get(
         f"{desktop_shared.base}/api/v1/openapi.json", headers=desktop_shared.bearer(), timeout=30
@@ -262,6 +326,7 @@ def test_the_openapi_document_describes_matches_and_the_hidden_option(api, deskt
     matches = spec["paths"]["/api/v1/redact/matches"]["post"]
     body = matches["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert body["required"] == ["file", "text"] and "boxes" in matches["summary"]
+    assert "match numbers the occurrences" in matches["summary"]
     assert "application/json" in matches["responses"]["200"]["content"]
     redact = spec["paths"]["/api/v1/redact"]["post"]["requestBody"]["content"]
     option = redact["multipart/form-data"]["schema"]["properties"]["remove_hidden"]

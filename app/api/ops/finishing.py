@@ -169,8 +169,11 @@ def redact(inputs: Inputs, ctx: Context) -> FileOut:
 @operation(
     "redact/matches",
     "Find where a text shows, as redact would find it, without changing anything: JSON"
-    " {found, pages: [{page, boxes: [{x, y, width, height}]}]}, boxes as fractions of the"
-    " page as shown from its top-left corner (the form the areas field of redact takes).",
+    " {found, pages: [{page, found, boxes: [{x, y, width, height, match}]}]}, boxes as"
+    " fractions of the page as shown from its top-left corner (the form the areas field of"
+    " redact takes); match numbers the occurrences on the page from 0 (one that wraps onto"
+    " another line has a box on each). To keep some occurrences, send redact the boxes of"
+    " the others as areas, without text: only those places are removed.",
     [
         ONE_PDF,
         PASSWORD,

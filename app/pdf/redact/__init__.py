@@ -127,7 +127,12 @@ def redact(
 
 def find_matches(source: Source, folder: Path, job: Job, *, text: str) -> dict[str, Any]:
     """Where ``text`` shows on each page, as :func:`redact` would black it (without the
-    pixels it adds to what font metrics say): boxes as fractions of the page as shown."""
+    pixels it adds to what font metrics say): boxes as fractions of the page as shown.
+
+    Each box says which occurrence on its page it belongs to (``match``, from 0; one
+    that wraps onto two lines has two boxes) and each page how many there are
+    (``found``), so a person can keep one occurrence: :func:`redact` given the other
+    occurrences' boxes as areas, without the text, removes just those."""
     needle = Needle(text)
     if not needle:
         raise PdfError("bad_option", option="text", reason=N_("give a text or areas to redact"))
@@ -145,12 +150,16 @@ def find_matches(source: Source, folder: Path, job: Job, *, text: str) -> dict[s
                 try:
                     hits = find(view, needle)
                     said = _said(view, found.said.get(index, []), hits.boxes)
-                    boxes = hits.boxes + said
                 finally:
                     view.close()
-            total += hits.count + len(said)
+            here = hits.count + len(said)
+            total += here
+            occurrence = hits.occurrence + [hits.count + i for i in range(len(said))]
+            boxes = [
+                {**_area(b), "match": n} for b, n in zip(hits.boxes + said, occurrence, strict=True)
+            ]
             if boxes:
-                pages.append({"page": index + 1, "boxes": [_area(b) for b in boxes]})
+                pages.append({"page": index + 1, "found": here, "boxes": boxes})
     return {"found": total, "pages": pages}
 
 

@@ -34,6 +34,8 @@ class Found:
     boxes: list[Box] = field(default_factory=list)
     chars: set[int] = field(default_factory=set)
     count: int = 0
+    #: For each box, which occurrence (from 0) it is part of: one may wrap onto lines.
+    occurrence: list[int] = field(default_factory=list)
 
 
 class PageView:
@@ -137,9 +139,11 @@ def find(view: PageView, needle: Needle) -> Found:
         rects = [(i, r) for i in chars if (r := view.char_rect(i)) is not None]
         if not rects:
             continue
+        lines = [view.box(r, PAD) for r in _lines([r for _, r in rects])]
+        found.occurrence += [found.count] * len(lines)
         found.count += 1
         found.chars.update(i for i, _ in rects)
-        found.boxes += [view.box(r, PAD) for r in _lines([r for _, r in rects])]
+        found.boxes += lines
     return found
 
 

@@ -48,8 +48,11 @@
         }
         box.hidden = false;
         draw();
+        /* Other scripts drawing on the page (redactmatches.js) follow its page. */
+        box.dispatchEvent(new CustomEvent("sheaf:page", { detail: { page: body.page, count: body.pages } }));
       });
   };
+  box.sheafShow = function (page) { return state.file ? show(state.file, page) : null; };
 
   /* -- boxes over the picture --------------------------------------------------------- */
   /* The signature (signpad.js) says its shape, height / width, and draws itself. */
