@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class PageFlags:
+class ModeForPages:
     """What pages need to know about the mode Sheaf runs in."""
 
     desktop: bool
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.globals.update(
         APP_NAME=NAME,
         APP_VERSION=VERSION,
-        mode=PageFlags(
+        mode=ModeForPages(
             desktop=settings.desktop,
             can_quit=settings.desktop and settings.request_shutdown is not None,
             signs_in=bool(settings.password),

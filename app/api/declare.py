@@ -125,7 +125,8 @@ ONE_PDF = Field("file", "file", "The PDF to work on.", required=True)
 PAGES = Field("pages", "string", "Page range like 1-3,5,8- or last (empty = all pages).")
 
 
-def one(inputs: Inputs, password_field: str = PASSWORD.name) -> Source:
+def source_of(inputs: Inputs, password_field: str = PASSWORD.name) -> Source:
+    """The one PDF a request sent (``file``), with the password typed for it."""
     source: Source = inputs["file"]
     source.password = inputs.values.get(password_field)
     return source
@@ -157,7 +158,7 @@ def pdf_out(result: Result, ctx: Context, source: Source) -> FileOut:
 def on_one(inputs: Inputs, ctx: Context, run: Callable[..., Result], **options: Any) -> FileOut:
     """The common handler: the one PDF in ``inputs`` through ``run(source, output, job,
     **options)``, its result named by the operation's suffix."""
-    source = one(inputs)
+    source = source_of(inputs)
     return pdf_out(run(source, output(ctx), ctx.job, **options), ctx, source)
 
 

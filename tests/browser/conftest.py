@@ -11,3 +11,14 @@ def sheaf(tmp_path_factory):
     s = Sheaf.start(data_dir=tmp_path_factory.mktemp("browser"))
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    """axe-core's script, fetched with npm once (helpers.system)."""
+    from helpers import system
+
+    script = system.axe_script()
+    if script is None:
+        pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
+    return script

@@ -9,7 +9,7 @@ import re
 
 import pikepdf
 import pytest
-from helpers.browser import choose, download
+from helpers.browser import choose, download, drag
 from helpers.pdfcheck import texts
 from playwright.sync_api import expect
 
@@ -40,24 +40,9 @@ def _download(page) -> bytes:
     return download(page)
 
 
-def _drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:
-    """Drag across the page picture between two points given as fractions of it."""
-    page.locator("#page-stage").scroll_into_view_if_needed()
-    box = page.locator("#page-image").bounding_box()
-    page.mouse.move(box["x"] + start[0] * box["width"], box["y"] + start[1] * box["height"])
-    page.mouse.down()
-    for step in range(1, 6):
-        f = step / 5
-        page.mouse.move(
-            box["x"] + (start[0] + (end[0] - start[0]) * f) * box["width"],
-            box["y"] + (start[1] + (end[1] - start[1]) * f) * box["height"],
-        )
-    page.mouse.up()
-
-
 def test_a_crop_box_drawn_on_the_page_sets_the_margins(tool):
     page = tool("crop")
-    _drag(page, (0.2, 0.1), (0.8, 0.9))
+    drag(page, (0.2, 0.1), (0.8, 0.9))
     margins = {e: float(page.input_value(f"#opt-{e}")) for e in ("left", "top", "right", "bottom")}
     assert all(
         abs(v - want) < 0.02 for v, want in zip(margins.values(), (0.2, 0.1, 0.2, 0.1), strict=True)
@@ -75,7 +60,7 @@ def test_redaction_boxes_on_another_page_remove_that_pages_text(tool):
     page = tool("redact")
     page.click("#page-next")
     expect(page.locator("#page-label")).to_have_text("Page 2 of 4")
-    _drag(page, (0.1, 0.1), (0.9, 0.5))
+    drag(page, (0.1, 0.1), (0.9, 0.5))
     expect(page.locator(".mark-boxes")).to_have_count(1)
     data = _download(page)
     after = texts(data)
@@ -129,7 +114,7 @@ def test_a_crop_box_over_the_top_half_is_accepted_as_drawn(chromium, sheaf, samp
         page.goto(f"{sheaf.base}/tools/crop", wait_until="load")
         choose(page, str(samples / FOUR))
         expect(page.locator("#page-image")).to_have_attribute("src", re.compile("^data:"))
-        _drag(page, (0.0, 0.0), (1.0, 0.5))
+        drag(page, (0.0, 0.0), (1.0, 0.5))
         bottom = float(page.input_value("#opt-bottom"))
         assert abs(bottom - 0.5) < 0.02, bottom
         data = _download(page)

@@ -9,8 +9,7 @@ import re
 
 import pikepdf
 import pytest
-from helpers import system
-from helpers.browser import choose
+from helpers.browser import choose, violations
 from helpers.pdfcheck import texts
 from helpers.sign_page import (
     EMPTY,
@@ -85,14 +84,6 @@ def test_a_typed_signature_in_two_places(sign):
     assert texts(data)[3].count("Ada Lovelace") == 2
 
 
-@pytest.fixture(scope="module")
-def axe():
-    script = system.axe_script()
-    if script is None:
-        pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
-    return script
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("locale", sorted(EMPTY))
 def test_the_sign_page_in_its_states_has_no_axe_violations(
@@ -104,11 +95,7 @@ def test_the_sign_page_in_its_states_has_no_axe_violations(
     found: dict[str, list] = {}
 
     def check(state: str) -> None:
-        page.add_script_tag(path=str(axe))
-        found[state] = page.evaluate(
-            "async () => (await axe.run()).violations.map("
-            "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
-        )
+        found[state] = violations(page, axe)
 
     try:
         page.goto(sheaf.url)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers.browser import violations
 from helpers.hostile_inputs import blank_pages
 from helpers.pdfcheck import texts
 from helpers.support import Sheaf, scratch_entries, wait_until
@@ -276,16 +277,6 @@ def test_progress_goes_up_to_the_total_and_cancel_stops_the_work(chromium, sampl
         sheaf.stop()
 
 
-@pytest.fixture(scope="module")
-def axe():
-    from helpers import system
-
-    script = system.axe_script()
-    if script is None:
-        pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
-    return script
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 def test_the_workspace_and_results_have_no_violations(
@@ -296,11 +287,7 @@ def test_the_workspace_and_results_have_no_violations(
     found: dict[str, list] = {}
 
     def check(state: str) -> None:
-        page.add_script_tag(path=str(axe))
-        found[state] = page.evaluate(
-            "async () => (await axe.run()).violations.map("
-            "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
-        )
+        found[state] = violations(page, axe)
 
     try:
         _tool(page, sheaf, "rotate")

@@ -43,3 +43,28 @@ def download(page, run: Callable[[], None] | None = None, timeout: float = 60_00
     with page.expect_download() as info:
         link.click()
     return Path(info.value.path()).read_bytes()
+
+
+def drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """Drag across the page picture between two points given as fractions of it."""
+    page.locator("#page-stage").scroll_into_view_if_needed()
+    box = page.locator("#page-image").bounding_box()
+    page.mouse.move(box["x"] + start[0] * box["width"], box["y"] + start[1] * box["height"])
+    page.mouse.down()
+    for step in range(1, 6):
+        f = step / 5
+        page.mouse.move(
+            box["x"] + (start[0] + (end[0] - start[0]) * f) * box["width"],
+            box["y"] + (start[1] + (end[1] - start[1]) * f) * box["height"],
+        )
+    page.mouse.up()
+
+
+def violations(page, axe: Path) -> list:
+    """What axe-core finds on the page as it is now (the context needs bypass_csp:
+    only the test injects axe, Sheaf's pages never need it)."""
+    page.add_script_tag(path=str(axe))
+    return page.evaluate(
+        "async () => (await axe.run()).violations.map("
+        "v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+    )

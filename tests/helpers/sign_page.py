@@ -58,21 +58,6 @@ def draw(page) -> None:
     page.mouse.up()
 
 
-def drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:
-    """Drag across the page picture between two points given as fractions of it."""
-    page.locator("#page-stage").scroll_into_view_if_needed()
-    box = page.locator("#page-image").bounding_box()
-    page.mouse.move(box["x"] + start[0] * box["width"], box["y"] + start[1] * box["height"])
-    page.mouse.down()
-    for step in range(1, 6):
-        f = step / 5
-        page.mouse.move(
-            box["x"] + (start[0] + (end[0] - start[0]) * f) * box["width"],
-            box["y"] + (start[1] + (end[1] - start[1]) * f) * box["height"],
-        )
-    page.mouse.up()
-
-
 def shown_ink(page) -> int:
     """Painted pixels of the signature in its box on the page preview."""
     return page.evaluate(

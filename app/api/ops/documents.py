@@ -12,7 +12,7 @@ from app.api.declare import (
     Context,
     FileOut,
     on_one,
-    one,
+    source_of,
     operation,
     output,
     pdf_out,
@@ -65,7 +65,7 @@ def compress(inputs: Inputs, ctx: Context) -> FileOut:
     from app.api.compress_words import summary
     from app.pdf.compress import compress as run
 
-    source = one(inputs)
+    source = source_of(inputs)
     target = inputs["target_mb"]
     result = run(
         source,
@@ -113,7 +113,7 @@ def compress(inputs: Inputs, ctx: Context) -> FileOut:
 def protect(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.encryption import protect as run
 
-    source = one(inputs, "current_password")
+    source = source_of(inputs, "current_password")
     result = run(
         source,
         output(ctx),
@@ -144,7 +144,7 @@ def unlock(inputs: Inputs, ctx: Context) -> FileOut:
 def metadata_read(inputs: Inputs, ctx: Context) -> dict:
     from app.pdf.metadata import read
 
-    return read(one(inputs), ctx.job)
+    return read(source_of(inputs), ctx.job)
 
 
 @operation(
@@ -166,7 +166,7 @@ def metadata_read(inputs: Inputs, ctx: Context) -> dict:
 def metadata_write(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.metadata import FIELDS, write
 
-    source = one(inputs)
+    source = source_of(inputs)
     values = {k: inputs[k] for k in FIELDS if inputs[k] is not None}
     result = write(source, output(ctx), ctx.job, values=values)
     return pdf_out(result, ctx, source)

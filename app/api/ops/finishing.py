@@ -14,7 +14,7 @@ from app.api.declare import (
     Context,
     FileOut,
     on_one,
-    one,
+    source_of,
     operation,
     output,
     pdf_out,
@@ -57,7 +57,7 @@ def _margin(edge: str) -> Field:
 def crop(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.crop import crop as run
 
-    source = one(inputs)
+    source = source_of(inputs)
     result = run(
         source,
         output(ctx),
@@ -93,7 +93,7 @@ def flatten(inputs: Inputs, ctx: Context) -> FileOut:
 def repair(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.repair import repair as run
 
-    source = one(inputs)
+    source = source_of(inputs)
     result = run(source, output(ctx), ctx.job)
     out = pdf_out(result, ctx, source)
     out.headers["X-Sheaf-Report"] = quote(json.dumps(result.info, ensure_ascii=False), safe="")
@@ -151,7 +151,7 @@ def redact(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.redact import areas_from_json
     from app.pdf.redact import redact as run
 
-    source = one(inputs)
+    source = source_of(inputs)
     result = run(
         source,
         output(ctx),
@@ -184,4 +184,6 @@ def redact(inputs: Inputs, ctx: Context) -> FileOut:
 def redact_matches(inputs: Inputs, ctx: Context) -> dict:
     from app.pdf.redact import find_matches
 
-    return find_matches(one(inputs), ctx.workspace.outputs, ctx.job, text=inputs["text"] or "")
+    return find_matches(
+        source_of(inputs), ctx.workspace.outputs, ctx.job, text=inputs["text"] or ""
+    )

@@ -11,7 +11,7 @@ from app.api.declare import (
     PDF,
     Context,
     FileOut,
-    one,
+    source_of,
     operation,
     output,
     pdf_out,
@@ -32,7 +32,7 @@ from app.api.inputs import Field, InputError, Inputs
 def forms(inputs: Inputs, ctx: Context) -> dict:
     from app.pdf.forms import list_fields
 
-    return {"fields": list_fields(one(inputs), ctx.job)}
+    return {"fields": list_fields(source_of(inputs), ctx.job)}
 
 
 @operation(
@@ -68,7 +68,7 @@ def fill(inputs: Inputs, ctx: Context) -> FileOut:
         raise InputError(
             "bad_field", _("“%(field)s” must be a JSON object.", field="values"), "values"
         )
-    source = one(inputs)
+    source = source_of(inputs)
     result = run(
         source,
         output(ctx),

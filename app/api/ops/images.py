@@ -13,7 +13,7 @@ from app.api.declare import (
     Context,
     FileOut,
     many_out,
-    one,
+    source_of,
     operation,
     output,
     pdf_out,
@@ -71,7 +71,7 @@ def images_to_pdf(inputs: Inputs, ctx: Context) -> FileOut:
 def pdf_to_images(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.render import pdf_to_images as run
 
-    source = one(inputs)
+    source = source_of(inputs)
     fmt = inputs["format"]
     result = run(
         source,
@@ -107,7 +107,7 @@ def thumbnails(inputs: Inputs, ctx: Context) -> dict:
     state between requests (any replica can answer the next one)."""
     from app.pdf.render import thumbnails as run
 
-    return run(one(inputs), ctx.job, width=inputs["width"])
+    return run(source_of(inputs), ctx.job, width=inputs["width"])
 
 
 @operation(
@@ -134,5 +134,9 @@ def preview(inputs: Inputs, ctx: Context) -> dict:
     from app.pdf.render import preview as run
 
     return run(
-        one(inputs), ctx.job, width=inputs["width"], page=inputs["page"], count=inputs["count"]
+        source_of(inputs),
+        ctx.job,
+        width=inputs["width"],
+        page=inputs["page"],
+        count=inputs["count"],
     )

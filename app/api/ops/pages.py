@@ -13,7 +13,7 @@ from app.api.declare import (
     Context,
     FileOut,
     many_out,
-    one,
+    source_of,
     operation,
     output,
     pdf_out,
@@ -72,7 +72,7 @@ def merge(inputs: Inputs, ctx: Context) -> FileOut:
     (ZIP, PDF),
 )
 def split(inputs: Inputs, ctx: Context) -> FileOut:
-    source = one(inputs)
+    source = source_of(inputs)
     mode = inputs["mode"]
     if mode == "ranges" and not (inputs["ranges"] or "").strip():
         raise InputError(
@@ -126,7 +126,7 @@ def _numbers(text: str, name: str, limit: int) -> list[int]:
     suffix="organized",
 )
 def organize(inputs: Inputs, ctx: Context) -> FileOut:
-    source = one(inputs)
+    source = source_of(inputs)
     order = _numbers(inputs["order"], "order", ctx.job.max_pages)
     turns = (
         _numbers(inputs["rotations"], "rotations", ctx.job.max_pages) if inputs["rotations"] else []
@@ -157,7 +157,7 @@ def organize(inputs: Inputs, ctx: Context) -> FileOut:
     suffix="pages",
 )
 def select(inputs: Inputs, ctx: Context) -> FileOut:
-    source = one(inputs)
+    source = source_of(inputs)
     result = pages.select(source, output(ctx), inputs["pages"], ctx.job)
     return pdf_out(result, ctx, source)
 
@@ -174,7 +174,7 @@ def select(inputs: Inputs, ctx: Context) -> FileOut:
     suffix="without-pages",
 )
 def remove(inputs: Inputs, ctx: Context) -> FileOut:
-    source = one(inputs)
+    source = source_of(inputs)
     result = pages.remove(source, output(ctx), inputs["pages"], ctx.job)
     return pdf_out(result, ctx, source)
 
@@ -198,7 +198,7 @@ def remove(inputs: Inputs, ctx: Context) -> FileOut:
     suffix="rotated",
 )
 def rotate(inputs: Inputs, ctx: Context) -> FileOut:
-    source = one(inputs)
+    source = source_of(inputs)
     result = pages.rotate(
         source,
         output(ctx),

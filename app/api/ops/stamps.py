@@ -9,7 +9,7 @@ from app.api.declare import (
     PDF,
     Context,
     FileOut,
-    one,
+    source_of,
     operation,
     output,
     pdf_out,
@@ -67,7 +67,7 @@ STAMP_IMAGE = ("image/png", "image/jpeg")
 def page_numbers(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.stamps import page_numbers as run
 
-    source = one(inputs)
+    source = source_of(inputs)
     result = run(
         source,
         output(ctx),
@@ -127,7 +127,7 @@ def page_numbers(inputs: Inputs, ctx: Context) -> FileOut:
 def watermark(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.stamps import watermark as run
 
-    source = one(inputs)
+    source = source_of(inputs)
     result = run(
         source,
         output(ctx),
@@ -195,7 +195,7 @@ def sign(inputs: Inputs, ctx: Context) -> FileOut:
     from app.pdf.sign import Placement, placements_from_json
     from app.pdf.sign import sign as run
 
-    source = one(inputs)
+    source = source_of(inputs)
     if inputs["placements"]:
         places = placements_from_json(inputs["placements"])
     else:
