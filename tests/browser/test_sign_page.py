@@ -11,10 +11,10 @@ import time
 
 import pikepdf
 import pytest
+from helpers.browser import drag
 from helpers.sign_page import (
     EMPTY,
     download,
-    drag,
     draw,
     ink,
     numbers,
