@@ -23,7 +23,9 @@
   /* The details tool sends only what the person changed: a field not sent stays as it
    * is in the file, a field sent empty is cleared. The current details are read as
    * soon as a file is chosen and remembered here. */
-  var DETAILS = ["title", "author", "subject", "keywords"];
+  /* The details are the text fields the page shows (from the operation's declaration). */
+  var DETAILS = Array.prototype.map.call(
+    form.querySelectorAll(".field-text[data-option]"), function (box) { return box.dataset.option; });
   var current = null;
 
   /* Options that belong to one choice (split's "Pages per file" to "Every few pages")
