@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from helpers import system
-from helpers.browser import choose, download
+from helpers.browser import choose
 from helpers.support import Sheaf
 from playwright.sync_api import expect
 
