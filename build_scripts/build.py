@@ -12,7 +12,8 @@ inside the root, and what the Dockerfile's builder does (with ``--any-glibc``, s
 image carries its own C library).
 
 Steps of a build here: clean, compile translations, generate icons (and the Windows
-version resource), run PyInstaller on app.spec, name the artifact
+version resource), run PyInstaller on app.spec (telling it only what to make and where
+those are; the rest it reads from ``spec_inputs.py``), name the artifact
 ``Sheaf-<version>-<os>-<arch>[.exe|.zip]``, sign it where credentials exist, and write
 ``SHA256SUMS`` and ``build-info.json`` beside it in ``dist/``. The artifact's path is the
 last line printed.
