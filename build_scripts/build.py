@@ -12,7 +12,8 @@ inside the root, and what the Dockerfile's builder does (with ``--any-glibc``, s
 image carries its own C library).
 
 Steps of a build here: clean, compile translations, generate icons (and the Windows
-version resource), run PyInstaller on app.spec, name the artifact
+version resource), run PyInstaller on app.spec (telling it only what to make and where
+those are; the rest it reads from ``spec_inputs.py``), name the artifact
 ``Sheaf-<version>-<os>-<arch>[.exe|.zip]``, sign it where credentials exist, and write
 ``SHA256SUMS`` and ``build-info.json`` beside it in ``dist/``. The artifact's path is the
 last line printed.
@@ -34,10 +35,20 @@ import sys
 import zipfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import icons
-import signing
-from project import DIST, ROOT, arch, git_commit, os_name, project, sha256, source_date_epoch
+if not __package__:  # run as `python build_scripts/<job>.py`: import the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_scripts import icons, signing
+from build_scripts.project import (
+    DIST,
+    ROOT,
+    arch,
+    git_commit,
+    os_name,
+    project,
+    sha256,
+    source_date_epoch,
+)
+from build_scripts.spec_inputs import VERSION_FILE, SpecInputs, generated_dir
 
 WINDOWS_VERSION_TEMPLATE = """VSVersionInfo(
   ffi=FixedFileInfo(filevers={tuple}, prodvers={tuple}, mask=0x3f, flags=0x0, OS=0x40004,
@@ -64,15 +75,15 @@ def artifact_name() -> str:
 
 
 def compile_translations() -> None:
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    """Every catalog of the checkout, compiled by the app's own function (which a source
+    checkout runs at start-up too): one way to compile, and its atomic write means a
+    build never packs a half-written ``.mo``. The folder is named, not defaulted: where
+    the app is installed without being editable (the image's builder), the default
+    would be the installed copy's."""
+    from app.i18n import compile_catalogs
 
-    for po in sorted((ROOT / "app" / "translations").glob("*/LC_MESSAGES/messages.po")):
-        with po.open("rb") as f:
-            catalog = read_po(f, locale=po.parent.parent.name)
-        with po.with_suffix(".mo").open("wb") as f:
-            write_mo(f, catalog, use_fuzzy=False)
-        print(f"translations: compiled {po.relative_to(ROOT)}")
+    for mo in compile_catalogs(ROOT / "app" / "translations", force=True):
+        print(f"translations: compiled {mo.relative_to(ROOT)}")
 
 
 def windows_version_file(path: Path) -> None:
@@ -91,27 +102,13 @@ def windows_version_file(path: Path) -> None:
     )
 
 
-def run_pyinstaller(work: Path, env: dict[str, str]) -> Path:
+def run_pyinstaller(work: Path, bundle: str) -> Path:
+    """``app.spec`` with this Python after :func:`prepare`; PyInstaller's output folder."""
+    env = prepare(work)
     out = work / "pyinstaller-dist"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "PyInstaller",
-            str(ROOT / "app.spec"),
-            "--noconfirm",
-            "--clean",
-            "--distpath",
-            str(out),
-            "--workpath",
-            str(work / "pyinstaller-work"),
-            "--log-level",
-            "WARN",
-        ],
-        check=True,
-        cwd=ROOT,
-        env=env,
-    )
+    inputs = SpecInputs(bundle=bundle, generated=str(generated_dir(work)))
+    command = inputs.pyinstaller(dist=str(out), work=str(work / "pyinstaller-work"))
+    subprocess.run([sys.executable, *command], check=True, cwd=ROOT, env={**os.environ, **env})
     return out
 
 
@@ -137,23 +134,18 @@ def deterministic_zip(folder: Path, archive: Path, epoch: int) -> None:
                 z.writestr(info, path.read_bytes())
 
 
-def prepare(work: Path, **extra_env: str) -> dict[str, str]:
+def prepare(work: Path, target: str | None = None) -> dict[str, str]:
     """What every build needs before PyInstaller runs: a clean work folder, compiled
-    translations, icons (and the Windows version resource) in ``work/generated``; and
-    the environment that makes the build reproducible and tells app.spec where they are."""
+    translations, icons (and for a ``target`` of Windows the version resource) in
+    ``generated_dir(work)``, where app.spec is told to find them; returns what
+    PyInstaller's environment needs for a reproducible build."""
     shutil.rmtree(work, ignore_errors=True)
     compile_translations()
-    generated = work / "generated"
+    generated = generated_dir(work)
     icons.generate(generated)
-    if os_name() == "windows":
-        windows_version_file(generated / "version.txt")
-    return {
-        **os.environ,
-        "SOURCE_DATE_EPOCH": str(source_date_epoch()),
-        "PYTHONHASHSEED": "0",
-        "SHEAF_GENERATED": str(generated),
-        **extra_env,
-    }
+    if (target or os_name()) == "windows":
+        windows_version_file(generated / VERSION_FILE)
+    return {"SOURCE_DATE_EPOCH": str(source_date_epoch()), "PYTHONHASHSEED": "0"}
 
 
 def write_checksums(dist: Path) -> None:
@@ -185,7 +177,7 @@ def build_onedir(dist: Path, work: Path) -> Path:
 
 def check_linux_bundle(paths: list[Path], any_glibc: bool) -> None:
     """Fail on what ``bundle_check`` finds (the glibc floor only without ``any_glibc``)."""
-    import bundle_check
+    from build_scripts import bundle_check
 
     for path in paths:
         report = bundle_check.check(path)
@@ -232,19 +224,19 @@ def main(argv: list[str] | None = None) -> Path:
     if args.target != os_name():
         if args.target != "windows":
             raise SystemExit(f"build: {args.target} builds run on {args.target} only")
-        import windows
+        from build_scripts import windows
 
         return windows.main(dist, work, onedir=args.onedir)
     # --- end Windows from Linux ---
     if os_name() == "linux" and not args.here:
-        import linux_release
+        from build_scripts import linux_release
 
         onefile, onedir = linux_release.build(dist, work)
         write_checksums(dist)
         print(onedir if args.onedir else onefile)
         return onedir if args.onedir else onefile
     if args.onedir and not args.both:
-        out = run_pyinstaller(work, prepare(work, SHEAF_BUNDLE="onedir"))
+        out = run_pyinstaller(work, "onedir")
         target = copy_onedir(out, dist)
         if os_name() == "linux":
             check_linux_bundle([target], args.any_glibc)
@@ -256,10 +248,10 @@ def main(argv: list[str] | None = None) -> Path:
     for old in (target, dist / "SHA256SUMS", dist / "build-info.json"):
         old.unlink(missing_ok=True)
 
-    env = prepare(work, SHEAF_BUNDLE="both" if args.both else "onefile")
-    epoch = int(env["SOURCE_DATE_EPOCH"])
-    out = run_pyinstaller(work, env)
-    name = project().name
+    epoch = source_date_epoch()
+    inputs = SpecInputs(bundle="both" if args.both else "onefile")
+    out = run_pyinstaller(work, inputs.bundle)
+    name = inputs.name
     if args.both:
         copy_onedir(out, dist)
     if os_name() == "macos":
@@ -272,9 +264,7 @@ def main(argv: list[str] | None = None) -> Path:
         signing.notarize_macos(submission, app)
         deterministic_zip(app, target, epoch)
     else:
-        built = out / (f"{name}.exe" if os_name() == "windows" else name)
-        if args.both:
-            built = built.with_name(built.name.replace(name, f"{name}-onefile", 1))
+        built = out / (inputs.onefile_name + (".exe" if os_name() == "windows" else ""))
         shutil.copy2(built, target)
         os.utime(target, (epoch, epoch))
         if os_name() == "windows":

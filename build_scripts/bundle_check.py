@@ -28,8 +28,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import linux_start
+if not __package__:  # run as `python build_scripts/<job>.py`: import the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_scripts import linux_start
 
 #: Debian 11 / Ubuntu 20.04: glibc 2.31, and GCC 10's libstdc++ (GLIBCXX_3.4.28, CXXABI_1.3.12).
 FLOOR = {"GLIBC": (2, 31), "GLIBCXX": (3, 4, 28), "CXXABI": (1, 3, 12)}

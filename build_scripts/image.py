@@ -24,8 +24,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from project import ROOT, git_commit, project, source_date_epoch
+if not __package__:  # run as `python build_scripts/<job>.py`: import the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_scripts.project import ROOT, git_commit, project, source_date_epoch
 
 BUILDAH = ["buildah", "--storage-driver", "vfs"]
 DEFAULT_CA = Path("/etc/ssl/certs/ca-certificates.crt")

@@ -25,11 +25,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build
-import icons
-import signing
-from project import DIST, ROOT, arch, os_name, project
+if not __package__:  # run as `python build_scripts/<job>.py`: import the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_scripts import build, icons, signing
+from build_scripts.project import DIST, ROOT, arch, os_name, project
 
 NSIS_SCRIPT = ROOT / "build_scripts" / "installer.nsi"
 PROGID = "Sheaf.Document"
@@ -71,8 +70,7 @@ def windows_installer(
         shutil.rmtree(work, ignore_errors=True)
         dist.mkdir(parents=True, exist_ok=True)
     elif cross:
-        import windows
-        import wine
+        from build_scripts import windows, wine
 
         wine.ensure_tools("makensis")
         onedir = windows.build_onedir(dist, work)

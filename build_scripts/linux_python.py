@@ -39,9 +39,10 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import debian_root
-from project import cache_dir, project
+if not __package__:  # run as `python build_scripts/<job>.py`: import the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_scripts import debian_root
+from build_scripts.project import cache_dir, project
 
 UPSTREAM = "3.13.5"
 #: python3.13_3.13.5.orig.tar.xz, the python.org release tarball (Debian 13's source).

@@ -32,12 +32,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bundle_check
-import debian_root
-import linux_python
-import linux_start
-from project import ROOT, git_commit, project, source_date_epoch
+if not __package__:  # run as `python build_scripts/<job>.py`: import the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_scripts import bundle_check, debian_root, linux_python, linux_start
+from build_scripts.project import ROOT, git_commit, project, source_date_epoch
 
 SUITE = "bullseye"
 #: Inside the build root.

@@ -17,8 +17,9 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from project import project, sha256
+if not __package__:  # run as `python build_scripts/<job>.py`: import the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_scripts.project import project, sha256
 
 PLATFORMS = ("linux", "macos", "windows")
 

@@ -19,12 +19,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build
-import signing
-import windows_python
-import wine
-from project import ROOT, git_commit, project, sha256, source_date_epoch
+if not __package__:  # run as `python build_scripts/<job>.py`: import the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_scripts import build, signing, windows_python, wine
+from build_scripts.project import ROOT, git_commit, project, sha256, source_date_epoch
+from build_scripts.spec_inputs import SPEC, SpecInputs, generated_dir
 
 ARCH = "x86_64"  # the embeddable CPython in windows_python.py is the 64-bit one
 #: Wine's PE loader finds the Universal CRT itself; PyInstaller looks for the files,
@@ -57,23 +56,17 @@ def run_pyinstaller(work: Path, bundle: str) -> tuple[Path, windows_python.Toolc
     """``app.spec`` under Wine (``bundle``: onedir, or both from one analysis); returns
     PyInstaller's output folder."""
     tools = windows_python.toolchain()
-    env = build.prepare(work)  # translations, icons; the version resource is Windows-only:
-    build.windows_version_file(Path(env["SHEAF_GENERATED"]) / "version.txt")
+    env = build.prepare(work, target="windows")  # translations, icons, version resource
     out = work / "pyinstaller-dist"
-    windows_env = {
-        "SOURCE_DATE_EPOCH": env["SOURCE_DATE_EPOCH"],
-        "PYTHONHASHSEED": "0",
-        "SHEAF_GENERATED": wine.winpath(Path(env["SHEAF_GENERATED"])),
-        "SHEAF_BUNDLE": bundle,
-    }
+    inputs = SpecInputs(bundle=bundle, generated=wine.winpath(generated_dir(work)), os="windows")
+    command = inputs.pyinstaller(
+        dist=wine.winpath(out),
+        work=wine.winpath(work / "pyinstaller-work"),
+        spec=wine.winpath(SPEC),
+    )
     try:
         _install_own_metadata(tools, work)
-        tools.python(
-            "-m", "PyInstaller", wine.winpath(ROOT / "app.spec"), "--noconfirm", "--clean",
-            "--distpath", wine.winpath(out), "--workpath", wine.winpath(work / "pyinstaller-work"),
-            "--log-level", "WARN",
-            extra_env=windows_env, quiet=QUIET,
-        )  # fmt: skip
+        tools.python(*command, extra_env=env, quiet=QUIET)
     finally:
         tools.stop()
     return out, tools
@@ -96,7 +89,7 @@ def build_both(dist: Path, work: Path) -> tuple[Path, Path]:
         old.unlink(missing_ok=True)
     out, tools = run_pyinstaller(work, "both")
     epoch = source_date_epoch()
-    shutil.copy2(out / f"{project().name}-onefile.exe", target)  # app.spec's name for "both"
+    shutil.copy2(out / f"{SpecInputs(bundle='both').onefile_name}.exe", target)
     os.utime(target, (epoch, epoch))
     signing.sign_windows(target)
     onedir = build.copy_onedir(out, dist)

@@ -34,9 +34,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from project import ROOT, project
-from wine import Prefix, cache_root, ensure_tools, wine_version, winpath
+if not __package__:  # run as `python build_scripts/<job>.py`: import the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from build_scripts.project import ROOT, project
+from build_scripts.wine import Prefix, cache_root, ensure_tools, wine_version, winpath
 
 
 @dataclass(frozen=True)

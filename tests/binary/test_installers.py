@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from helpers.support import REPO
 
-sys.path.insert(0, str(REPO / "build_scripts"))
-from macos import info_plist
-from project import project
+from build_scripts.macos import info_plist
+from build_scripts.project import project
+from build_scripts.spec_inputs import SpecInputs
 
 
 @pytest.mark.skipif(not shutil.which("makensis"), reason="needs makensis (Debian: nsis)")
@@ -70,4 +70,5 @@ def test_the_macos_bundle_declares_the_documents_it_opens():
     assert {"com.adobe.pdf", "public.png", "public.jpeg", "public.tiff"} <= types
     assert all(doc["LSHandlerRank"] == "Alternate" for doc in plist["CFBundleDocumentTypes"])
     spec = (REPO / "app.spec").read_text(encoding="utf-8")
-    assert "argv_emulation=True" in spec and "info_plist=macos_info_plist(P)" in spec
+    assert "argv_emulation=True" in spec and "info_plist=I.info_plist()" in spec
+    assert SpecInputs(os="macos").info_plist() == info_plist(project())

@@ -18,9 +18,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-sys.path.insert(0, str(REPO / "build_scripts"))
-from macos import MINIMUM_MACOS, info_plist
-from project import project
+from build_scripts.macos import MINIMUM_MACOS, info_plist
+from build_scripts.project import project
 
 WHEEL = re.compile(
     r"^(?P<name>[^-]+)-(?P<version>[^-]+)(?:-\d[^-]*)?-(?P<py>[^-]+)-(?P<abi>[^-]+)-(?P<plat>[^-]+)\.whl$"

@@ -187,12 +187,9 @@ def test_every_step_checks_its_tools_and_every_uv_call_is_locked():
 
 
 def test_release_gathers_every_platform_into_one_folder(tmp_path: Path):
-    import sys
 
-    sys.path.insert(0, str(REPO / "build_scripts"))
-    from release import main as release
-
-    from project import project
+    from build_scripts.project import project
+    from build_scripts.release import main as release
 
     name = f"{project().name}-{project().version}"
     for platform, artifact in (("linux", "linux-x86_64"), ("windows", "windows-x86_64.exe")):
@@ -210,10 +207,8 @@ def test_release_gathers_every_platform_into_one_folder(tmp_path: Path):
 
 
 def test_image_tags_by_what_is_built():
-    import sys
 
-    sys.path.insert(0, str(REPO / "build_scripts"))
-    from image import publish_tags
+    from build_scripts.image import publish_tags
 
     commit = "0123456789abcdef0123"
     branch = publish_tags("reg/sheaf", "1.2.0", commit, branch="feature", git_tag=None)

@@ -43,11 +43,8 @@ def build(dist: Path, work: Path, *extra: str, script: str = "build.py") -> Path
 
 
 def build_script(name: str) -> ModuleType:
-    """A module of build_scripts/ (they import each other by name)."""
-    folder = str(REPO / "build_scripts")
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    return importlib.import_module(name)
+    """A module of the build_scripts package, by its name there."""
+    return importlib.import_module(f"build_scripts.{name}")
 
 
 def _post(sheaf: Sheaf, op: str, pdf: bytes, data: dict[str, str]) -> requests.Response:

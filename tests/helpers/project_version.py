@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-
-from helpers.support import REPO
-
 
 def version() -> str:
-    sys.path.insert(0, str(REPO / "build_scripts"))
-    from project import project
+    from build_scripts.project import project
 
     return project().version

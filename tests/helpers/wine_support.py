@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,10 +17,8 @@ from pathlib import Path
 
 import requests
 
-from helpers.support import REPO, Sheaf, wait_until
-
-sys.path.insert(0, str(REPO / "build_scripts"))
-from wine import Prefix, winpath  # noqa: F401 - winpath is for the tests
+from build_scripts.wine import Prefix, winpath  # noqa: F401 - winpath is for the tests
+from helpers.support import Sheaf, wait_until
 
 START_DEADLINE = 120.0  # the first start of a one-file exe unpacks ~60 MB under Wine
 

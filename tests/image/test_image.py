@@ -78,8 +78,7 @@ def _inspect(image: str) -> dict:
 
 
 def test_image_config_and_labels(image: str):
-    sys.path.insert(0, str(REPO / "build_scripts"))
-    from project import git_commit, project
+    from build_scripts.project import git_commit, project
 
     info = _inspect(image)
     config = info["Docker"]["config"]

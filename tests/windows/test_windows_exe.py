@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import requests
 from helpers.binaries import exercise
-from helpers.support import REPO
 from helpers.wine_support import (
     leftover_unpack_folders,
     quit_through_its_page,
@@ -32,10 +31,8 @@ FOUR = "004-pdflatex-4-pages/pdflatex-4-pages.pdf"
 
 
 def test_names_checksums_and_build_info(windows_dist):
-    import sys
 
-    sys.path.insert(0, str(REPO / "build_scripts"))
-    from project import project
+    from build_scripts.project import project
 
     info, exe = windows_dist.info, windows_dist.exe
     assert re.fullmatch(rf"Sheaf-{re.escape(info['version'])}-windows-x86_64\.exe", exe.name)

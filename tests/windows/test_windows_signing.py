@@ -43,8 +43,7 @@ def test_a_tag_build_without_credentials_stops_before_building(command, tmp_path
 
 
 def test_unsigned_is_allowed_on_a_tag_only_when_said_and_always_on_branches(monkeypatch, capsys):
-    sys.path.insert(0, str(REPO / "build_scripts"))
-    import signing
+    from build_scripts import signing
 
     for name in ("SHEAF_SIGN_PFX", "SHEAF_SIGN_PASSWORD", "SHEAF_CODESIGN_IDENTITY"):
         monkeypatch.delenv(name, raising=False)

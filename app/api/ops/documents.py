@@ -12,10 +12,10 @@ from app.api.declare import (
     Context,
     FileOut,
     on_one,
-    source_of,
     operation,
     output,
     pdf_out,
+    source_of,
 )
 from app.api.inputs import Field, Inputs
 from app.pdf.compress import ALIASES, DEFAULT, LEVELS

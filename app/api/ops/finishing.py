@@ -14,10 +14,10 @@ from app.api.declare import (
     Context,
     FileOut,
     on_one,
-    source_of,
     operation,
     output,
     pdf_out,
+    source_of,
 )
 from app.api.inputs import Field, Inputs
 from app.pdf.crop import EDGES, MAX_MARGIN

@@ -11,10 +11,10 @@ from app.api.declare import (
     PDF,
     Context,
     FileOut,
-    source_of,
     operation,
     output,
     pdf_out,
+    source_of,
 )
 from app.api.inputs import Field, InputError, Inputs
 

@@ -13,10 +13,10 @@ from app.api.declare import (
     Context,
     FileOut,
     many_out,
-    source_of,
     operation,
     output,
     pdf_out,
+    source_of,
     stem,
 )
 from app.api.inputs import Field, Inputs

@@ -9,10 +9,10 @@ from app.api.declare import (
     PDF,
     Context,
     FileOut,
-    source_of,
     operation,
     output,
     pdf_out,
+    source_of,
 )
 from app.api.inputs import Field, Inputs
 from app.pdf.sign import FONTS as SIGNATURE_FONTS
