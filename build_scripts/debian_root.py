@@ -35,6 +35,7 @@ import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 if not __package__:  # run as `python build_scripts/<job>.py`: import the package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -234,12 +235,13 @@ def command(
     return ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-ec", script, "sh"]
 
 
-def run(root: Path, argv: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    """Run ``argv`` inside ``root`` to completion, raising on failure (see :func:`command`)."""
+def run(root: Path, argv: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` inside ``root`` to completion, raising on failure (see :func:`command`);
+    ``kwargs``: :func:`command`'s and then subprocess.run's."""
     options = {
         k: kwargs.pop(k) for k in ("env", "binds", "tmpfs", "read_only_binds", "cwd") if k in kwargs
     }
-    return subprocess.run(command(root, argv, **options), check=True, text=True, **kwargs)  # type: ignore[arg-type, call-overload]
+    return subprocess.run(command(root, argv, **options), check=True, text=True, **kwargs)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """Lint the way CI does: ``uv run python build_scripts/lint.py``.
 
 One command for ``.ci/run`` and the Jenkinsfile, so both check the same things:
-ruff's rules and ruff's formatting (settings in pyproject.toml).
+ruff's rules, ruff's formatting and mypy's types over app/, build_scripts/ and
+launcher.py (settings for all three in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 CHECKS = (
     [sys.executable, "-m", "ruff", "check", "."],
     [sys.executable, "-m", "ruff", "format", "--check", "."],
+    [sys.executable, "-m", "mypy"],
 )
 
 

@@ -64,7 +64,7 @@ def trailer(artifact: Path) -> tuple[int, int, int, int] | None:
             return None
         f.seek(-TRAILER.size, 2)
         magic, *fields = TRAILER.unpack(f.read(TRAILER.size))
-    return tuple(fields) if magic == MAGIC else None  # type: ignore[return-value]
+    return tuple(fields) if magic == MAGIC else None
 
 
 def payload(artifact: Path, out: Path) -> Path:

@@ -125,7 +125,8 @@ def run(artifact: Path) -> None:
             session.get(url, timeout=10).raise_for_status()  # token -> cookie
             home = session.get(base + "/", timeout=10)
             csrf = re.search(r'name="csrf-token" content="([^"]+)"', home.text)
-            check(csrf, "no CSRF token on the home page")
+            if csrf is None:
+                raise SmokeFailure("no CSRF token on the home page")
             quit_ = session.post(
                 base + "/quit",
                 headers={"X-CSRF-Token": csrf.group(1), "Origin": base},

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 if not __package__:  # run as `python build_scripts/<job>.py`: import the package
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -145,8 +146,8 @@ class Toolchain(Prefix):
     def python_dir(self) -> Path:
         return self.path / "drive_c" / "Python"
 
-    def python(self, *args: str, **kwargs: object) -> str:
-        return self.run([str(self.python_dir / "python.exe"), *args], **kwargs)  # type: ignore[arg-type]
+    def python(self, *args: str, **kwargs: Any) -> str:  # kwargs: Prefix.run's
+        return self.run([str(self.python_dir / "python.exe"), *args], **kwargs)
 
 
 @contextmanager

@@ -23,6 +23,7 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
+from typing import Any
 
 #: Wine's own mono and gecko installers would ask to download at the first start (off);
 #: the Microsoft C++ runtime Sheaf bundles is loaded, as on Windows, before Wine's own.
@@ -113,8 +114,8 @@ class Prefix:
         return env
 
     def popen(
-        self, program: Sequence[str], extra_env: dict[str, str] | None = None, **kwargs: object
-    ) -> subprocess.Popen:
+        self, program: Sequence[str], extra_env: dict[str, str] | None = None, **kwargs: Any
+    ) -> subprocess.Popen:  # kwargs: more of Popen's
         """Start a Windows program with pipes for all three standard handles."""
         return subprocess.Popen(
             ["wine", *program],
@@ -122,7 +123,7 @@ class Prefix:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             env=self.env(extra_env),
-            **kwargs,  # type: ignore[arg-type]
+            **kwargs,
         )
 
     def run(

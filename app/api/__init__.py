@@ -9,14 +9,14 @@ ones in :mod:`app.security`.
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 
-def init_app(app: object) -> None:
+def init_app(app: Flask) -> None:
     from app.api import routes, workspace
     from app.api.declare import BLUEPRINT
 
     bp = Blueprint(BLUEPRINT, __name__, url_prefix="/api/v1")  # one per app: tests make several
     routes.register(bp)
-    app.register_blueprint(bp)  # type: ignore[attr-defined]
-    workspace.init_app(app)  # type: ignore[arg-type]
+    app.register_blueprint(bp)
+    workspace.init_app(app)

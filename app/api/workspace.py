@@ -47,7 +47,7 @@ def scratch() -> Path:
 class UploadRequest(Request):
     """A request whose uploaded files are spooled to the scratch folder, on disk."""
 
-    def _get_file_stream(  # type: ignore[override]
+    def _get_file_stream(
         self,
         total_content_length: int | None,
         content_type: str | None,

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from app.pdf.core.document import HEADER_WINDOW
 from app.pdf.core.errors import N_
@@ -201,7 +201,7 @@ def _check_folder(entry: OpenedFile) -> None:
         raise Changed(FOLDER_CHANGED)
 
 
-def save_next_to(entry: OpenedFile, name: str, data: BinaryIO) -> Path:
+def save_next_to(entry: OpenedFile, name: str, data: IO[bytes]) -> Path:
     """Write ``data`` beside ``entry``'s file as ``name``, never over anything:
     ``name (2).pdf``, ``name (3).pdf``... The name is reduced to a plain file name.
     Refused (:class:`Changed`) if the file or its folder is not the one opened."""

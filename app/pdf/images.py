@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from app.pdf.core.document import Result, Source, save
 from app.pdf.core.errors import N_, PdfError
 from app.pdf.core.job import Job
+
+if TYPE_CHECKING:  # imported lazily where they run: Sheaf starts without them
+    import pikepdf
+    from PIL.Image import Image
 
 PAGE_SIZES = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 MARGIN = 36.0  # half an inch around images on A4/Letter pages
 FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "MPO", "GIF"}
 
 
-def _open_image(path: Path, name: str):  # noqa: ANN202 - PIL type, lazily imported
+def _open_image(path: Path, name: str) -> Image:
     from PIL import Image, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = None  # we check each frame ourselves, with the job's limit
@@ -82,67 +87,71 @@ def images_to_pdf(
     return Result([output], [], {"pages": len(parts)})
 
 
-def _one_page(image: object, source: Source, part: Path, page_size: str, *, as_jpeg: bool) -> None:
+def _one_page(image: Image, source: Source, part: Path, page_size: str, *, as_jpeg: bool) -> None:
     import pikepdf
     from PIL import ImageOps
 
     with pikepdf.new() as pdf:
         try:
-            if as_jpeg and image.format == "JPEG" and image.mode in ("RGB", "L", "CMYK"):  # type: ignore[attr-defined]
+            if as_jpeg and image.format == "JPEG" and image.mode in ("RGB", "L", "CMYK"):
                 xobject, size, turn = _jpeg_as_is(pdf, source.path, image)
             else:
-                image.load()  # type: ignore[attr-defined]
-                turned = image.getexif().get(0x0112, 1) not in (None, 1)  # type: ignore[attr-defined]
+                image.load()
+                turned = image.getexif().get(0x0112, 1) not in (None, 1)
                 upright = ImageOps.exif_transpose(image) if turned else image
                 xobject, size = lossless(pdf, upright)
                 turn = 0
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise PdfError("unsupported_image", name=source.name) from exc
-        _add_page(pdf, xobject, size, turn, page_size, image.info.get("dpi"))  # type: ignore[attr-defined]
+        _add_page(pdf, xobject, size, turn, page_size, image.info.get("dpi"))
         save(pdf, part)
 
 
-def _jpeg_as_is(pdf: object, path: Path, frame: object) -> tuple[object, tuple[int, int], int]:
+def _jpeg_as_is(
+    pdf: pikepdf.Pdf, path: Path, frame: Image
+) -> tuple[pikepdf.Stream, tuple[int, int], int]:
     """Embed the JPEG file's bytes; turn the page to honour EXIF orientation."""
     import pikepdf
 
     data = path.read_bytes()
-    mode = frame.mode  # type: ignore[attr-defined]
-    width, height = frame.size  # type: ignore[attr-defined]
+    mode = frame.mode
+    width, height = frame.size
     colorspace = {"RGB": "/DeviceRGB", "L": "/DeviceGray", "CMYK": "/DeviceCMYK"}[mode]
-    stream = pikepdf.Stream(pdf, data)  # type: ignore[arg-type]
+    stream = pikepdf.Stream(pdf, data)
     stream.Type = pikepdf.Name.XObject
     stream.Subtype = pikepdf.Name.Image
     stream.Width, stream.Height = width, height
     stream.ColorSpace = pikepdf.Name(colorspace)
     stream.BitsPerComponent = 8
     stream.Filter = pikepdf.Name.DCTDecode
-    if mode == "CMYK" and "adobe" in frame.info:  # type: ignore[attr-defined]
+    if mode == "CMYK" and "adobe" in frame.info:
         stream.Decode = pikepdf.Array([1, 0, 1, 0, 1, 0, 1, 0])  # Adobe stores CMYK inverted
-    orientation = frame.getexif().get(0x0112, 1)  # type: ignore[attr-defined]
+    orientation = frame.getexif().get(0x0112, 1)
     turn = {3: 180, 6: 90, 8: 270}.get(orientation, 0)
     return stream, (width, height), turn
 
 
-def _deflate_rows(image: object, mode: str) -> bytes:
+def _deflate_rows(image: Image, mode: str) -> bytes:
     """``image`` converted to ``mode`` and deflated a band of rows at a time, so no
     second full-size copy of the pixels exists at once."""
     compressor = zlib.compressobj(6)
     out: list[bytes] = []
-    width, height = image.size  # type: ignore[attr-defined]
+    width, height = image.size
     rows = max(1, (4 << 20) // max(width * 4, 1))
     for top in range(0, height, rows):
-        band = image.crop((0, top, width, min(top + rows, height)))  # type: ignore[attr-defined]
+        band = image.crop((0, top, width, min(top + rows, height)))
         band = band.getchannel("A") if mode == "A" else band.convert(mode)
         out.append(compressor.compress(band.tobytes()))
     out.append(compressor.flush())
     return b"".join(out)
 
 
-def _image_stream(pdf: object, data: bytes, size: tuple[int, int], colorspace: str) -> object:
+def _image_stream(
+    pdf: pikepdf.Pdf, data: bytes, size: tuple[int, int], colorspace: str
+) -> pikepdf.Stream:
     import pikepdf
 
-    stream = pikepdf.Stream(pdf, data)  # type: ignore[arg-type]
+    stream = pikepdf.Stream(pdf, data)
     stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
     stream.Width, stream.Height = size
     stream.ColorSpace = pikepdf.Name(colorspace)
@@ -151,20 +160,18 @@ def _image_stream(pdf: object, data: bytes, size: tuple[int, int], colorspace: s
     return stream
 
 
-def lossless(pdf: object, image: object) -> tuple[object, tuple[int, int]]:
+def lossless(pdf: pikepdf.Pdf, image: Image) -> tuple[pikepdf.Stream, tuple[int, int]]:
     """A Pillow image as a Flate-compressed image XObject, alpha as a soft mask,
     compressed a band of rows at a time."""
     img = image
-    mode = img.mode  # type: ignore[attr-defined]
-    size = img.size  # type: ignore[attr-defined]
+    mode = img.mode
+    size = img.size
     smask = None
-    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
-        mode == "P" and "transparency" in img.info  # type: ignore[attr-defined]
-    ):
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and "transparency" in img.info):
         if mode not in ("RGBA", "LA"):
-            img = img.convert("RGBA")  # type: ignore[attr-defined]
+            img = img.convert("RGBA")
         smask = _image_stream(pdf, _deflate_rows(img, "A"), size, "/DeviceGray")
-        target = "L" if img.mode == "LA" else "RGB"  # type: ignore[attr-defined]
+        target = "L" if img.mode == "LA" else "RGB"
     elif mode in ("1", "L", "I;16", "I;16B", "I", "F"):
         target = "L"
     elif mode == "CMYK":
@@ -174,23 +181,23 @@ def lossless(pdf: object, image: object) -> tuple[object, tuple[int, int]]:
     colorspace = {"RGB": "/DeviceRGB", "L": "/DeviceGray", "CMYK": "/DeviceCMYK"}[target]
     stream = _image_stream(pdf, _deflate_rows(img, target), size, colorspace)
     if smask is not None:
-        stream.SMask = smask  # type: ignore[attr-defined]
+        stream.SMask = smask
     return stream, size
 
 
 def _add_page(
-    pdf: object,
-    xobject: object,
+    pdf: pikepdf.Pdf,
+    xobject: pikepdf.Stream,
     size: tuple[int, int],
     turn: int,
     page_size: str,
-    dpi: object,
+    dpi: Any,  # whatever the file's header says: the try below vets it
 ) -> None:
     import pikepdf
 
     width, height = size
     try:
-        x_dpi, y_dpi = (float(d) for d in dpi) if dpi else (72.0, 72.0)  # type: ignore[union-attr]
+        x_dpi, y_dpi = (float(d) for d in dpi) if dpi else (72.0, 72.0)
     except (TypeError, ValueError):
         x_dpi = y_dpi = 72.0
     x_dpi, y_dpi = (x_dpi if x_dpi > 1 else 72.0), (y_dpi if y_dpi > 1 else 72.0)
@@ -221,6 +228,6 @@ def _add_page(
         Type=pikepdf.Name.Page,
         MediaBox=[0, 0, round(page_w, 4), round(page_h, 4)],
         Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=xobject)),
-        Contents=pikepdf.Stream(pdf, content),  # type: ignore[arg-type]
+        Contents=pikepdf.Stream(pdf, content),
     )
-    pdf.pages.append(pikepdf.Page(page))  # type: ignore[attr-defined]
+    pdf.pages.append(pikepdf.Page(page))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.pdf.core.document import Result, Source, open_pdf
 from app.pdf.core.job import Job
+
+if TYPE_CHECKING:
+    import pikepdf
 
 FIELDS = {  # our name -> (Info key, XMP key)
     "title": ("/Title", "dc:title"),
@@ -70,9 +74,9 @@ def write(source: Source, output: Path, job: Job, *, values: dict[str, str]) -> 
         return doc.result(output)
 
 
-def _update_xmp(pdf: object, changes: dict[str, str], now: datetime) -> None:
+def _update_xmp(pdf: pikepdf.Pdf, changes: dict[str, str], now: datetime) -> None:
     try:
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:  # type: ignore[attr-defined]
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
             for name, value in changes.items():
                 xmp_key = FIELDS[name][1]
                 if value:

@@ -221,7 +221,7 @@ def thumbnails(source: Source, job: Job, *, width: int = 160) -> dict[str, Any]:
     """
     doc = open_pdf(source, job, decodes=True)
     with doc.pdf:
-        pages = []
+        pages: list[dict[str, Any]] = []  # JSON for the organizer
         for index, page in enumerate(doc.pdf.pages):
             box = page.mediabox
             pages.append(

@@ -101,13 +101,13 @@ def watermark(
     with doc.pdf:
         canvas = Canvas(doc.pdf)
         state = canvas.opacity(opacity)
-        name = canvas.image(stamp) if stamp is not None else None
+        placed = (canvas.image(stamp), stamp.size) if stamp is not None else None
         chosen = ranges.each_page(pages_spec, len(doc.pdf.pages))
         for done, page in enumerate(chosen_pages(doc.pdf, chosen)):
             job.step(done, len(chosen))
             width, height = shown_size(page)
-            if name is not None:
-                ops = _image_ops(name, stamp.size, width, height, size, angle)  # type: ignore[union-attr]
+            if placed is not None:
+                ops = _image_ops(*placed, width, height, size, angle)
             else:
                 ops = _text_ops(canvas, text.strip(), width, height, size, angle)
             canvas.draw(page, f"/{state} gs {ops}", under=layer == "under")

@@ -12,10 +12,14 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from app.meta import NAME, VERSION
 from app.runtime import console
 from app.runtime.options import OPTIONS, Option
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 DEFAULT_SERVER_PORT = 8080
 
@@ -78,13 +82,13 @@ class _Parser(argparse.ArgumentParser):
 
     _shown = ""
 
-    def _print_message(self, message: str, file: object = None) -> None:
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if console.windowed_windows():
             self._shown += message or ""
         else:
-            super()._print_message(message, file)  # type: ignore[arg-type]
+            super()._print_message(message, file)
 
-    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         text = self._shown + (message or "")
         if console.windowed_windows() and text.strip():
             console.message_box(text.strip(), error=status != 0)
@@ -228,7 +232,7 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     warnings: list[str] = []
     env = _kubernetes_port(env, warnings)
     server = bool(args.server)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # each the type its Option and Options field declare
     for option in OPTIONS:
         wanted = option.where == "both" or (option.where == "server") == server
         values[option.name] = _resolve(option, args, env) if wanted else option.default
@@ -268,4 +272,4 @@ def parse(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = Non
     )
     for gone in ("password_file", "install", "uninstall"):
         del values[gone]
-    return Options(**values)  # type: ignore[arg-type]
+    return Options(**values)

@@ -156,6 +156,8 @@ class _Task(WSGITask):
     """A response that says ``Connection: close`` while the server drains, so the
     client opens its next request elsewhere instead of racing a closing socket."""
 
+    channel: GuardedChannel  # the only channel whose task_class this is
+
     def build_response_header(self) -> bytes:
         if self.channel.guard.draining:
             self.set_close_on_finish()

@@ -51,8 +51,10 @@ def message_box(text: str, *, error: bool) -> None:
     from app.meta import NAME
 
     flags = (0x10 if error else 0x40) | 0x10000  # MB_ICONERROR or MB_ICONINFORMATION, on top
+    if sys.platform != "win32":  # ctypes.windll exists on Windows only
+        return
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.windll.user32.MessageBoxW(None, text, NAME, flags)  # type: ignore[attr-defined]
+        ctypes.windll.user32.MessageBoxW(None, text, NAME, flags)
 
 
 def say(line: str, *, err: bool = False) -> None:
@@ -127,5 +129,6 @@ def _log_thread_uncaught(args: threading.ExceptHookArgs) -> None:
     log.critical(
         "uncaught exception in thread %s",
         args.thread.name if args.thread else "?",
+        # threading types exc_value as optional; an uncaught exception always has one
         exc_info=(args.exc_type, args.exc_value, args.exc_traceback),  # type: ignore[arg-type]
     )

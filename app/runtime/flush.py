@@ -29,14 +29,14 @@ def send_each_write(environ: dict[str, Any]) -> Callable[[], None]:
     """Make this request's connection send every write at once; return the undo."""
     channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
     shared = getattr(channel, "adj", None)
-    if shared is None or getattr(shared, "send_bytes", 1) <= 1:
+    if channel is None or shared is None or getattr(shared, "send_bytes", 1) <= 1:
         return _nothing
     own = copy.copy(shared)
     own.send_bytes = 1
-    channel.adj = own  # type: ignore[union-attr]
+    channel.adj = own
 
     def undo() -> None:
-        if channel.adj is own:  # type: ignore[union-attr]
-            channel.adj = shared  # type: ignore[union-attr]
+        if channel.adj is own:
+            channel.adj = shared
 
     return undo

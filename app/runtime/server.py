@@ -32,12 +32,14 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
 if TYPE_CHECKING:
+    from waitress.channel import HTTPChannel
+
     from app.runtime.clients import Limits
     from app.runtime.upkeep import Upkeep
 
@@ -112,12 +114,26 @@ def _unread_input(channel: wasyncore.dispatcher) -> bool:
     Closing such a connection would lose that request. Waitress sockets are
     non-blocking, so peeking never waits.
     """
+    sock = channel.socket
+    if sock is None:  # closed already: closing it loses nothing
+        return False
     try:
-        return bool(channel.socket.recv(1, socket.MSG_PEEK))
+        return bool(sock.recv(1, socket.MSG_PEEK))
     except (BlockingIOError, InterruptedError):
         return False
     except OSError:
         return False  # already broken: closing it loses nothing
+
+
+def _sockets(server: BaseWSGIServer) -> dict[int, Any]:
+    """waitress' map of its sockets: the dispatcher's ``_map``, private, so not in its stubs
+    (which call its values sockets; they are dispatchers)."""
+    return server._map  # type: ignore[attr-defined]
+
+
+def _channels(server: BaseWSGIServer) -> dict[int, HTTPChannel]:
+    """The open connections (the stubs take ``active_channels`` for one channel)."""
+    return cast("dict[int, HTTPChannel]", server.active_channels)
 
 
 class Server:
@@ -132,7 +148,7 @@ class Server:
         share: Share | None = None,
         clients: Limits | None = None,
         upkeep: Upkeep | None = None,
-        **waitress_options: object,
+        **waitress_options: Any,  # waitress' own settings (serving.waitress_options)
     ) -> None:
         self.shutdown_timeout = shutdown_timeout
         self._loop_step = LOOP_STEP if share is None else SHARED_LOOP_STEP
@@ -146,13 +162,17 @@ class Server:
         with warnings.catch_warnings():
             # send_bytes is deprecated for removal in waitress 4; waitress is pinned <4.
             warnings.filterwarnings("ignore", "send_bytes", DeprecationWarning)
-            self._waitress: BaseWSGIServer = create_server(
-                app,
-                sockets=[sock],
-                threads=threads,
-                ident="Sheaf",
-                asyncore_use_poll=self._use_poll,
-                **waitress_options,
+            # One socket: one server, never a MultiSocketServer.
+            self._waitress = cast(
+                BaseWSGIServer,
+                create_server(
+                    app,
+                    sockets=[sock],
+                    threads=threads,
+                    ident="Sheaf",
+                    asyncore_use_poll=self._use_poll,
+                    **waitress_options,
+                ),
             )
         self.port: int = sock.getsockname()[1]
         self._guard = None
@@ -173,14 +193,14 @@ class Server:
         """
         server = self._waitress
         listens = server.readable
-        fixed = len(server._map) - 1  # the listener and waitress' trigger
+        fixed = len(_sockets(server)) - 1  # the listener and waitress' trigger
 
         def readable() -> bool:
             wanted = listens()  # also waitress' own upkeep
-            share.publish(len(server._map) - 1 - fixed)
+            share.publish(len(_sockets(server)) - 1 - fixed)
             return wanted and share.least_busy()
 
-        server.readable = readable  # type: ignore[method-assign]
+        server.readable = readable  # type: ignore[method-assign]  # waitress asks this method
 
     @property
     def stopping(self) -> bool:
@@ -195,7 +215,9 @@ class Server:
         self._leave.set()
 
     def _step(self, timeout: float) -> None:
-        wasyncore.loop(timeout=timeout, map=self._waitress._map, use_poll=self._use_poll, count=1)
+        wasyncore.loop(
+            timeout=timeout, map=_sockets(self._waitress), use_poll=self._use_poll, count=1
+        )
 
     def serve(self) -> None:
         """Serve until :meth:`request_stop`, then stop gracefully. Returns when done."""
@@ -233,7 +255,7 @@ class Server:
         while True:
             busy = 0
             grace = 0.0 if self._stop.is_set() else IDLE_GRACE
-            for channel in list(server.active_channels.values()):
+            for channel in list(_channels(server).values()):
                 if (
                     channel.requests
                     or channel.total_outbufs_len
@@ -254,5 +276,5 @@ class Server:
             self._step(0.05)
             if self._guard is not None:
                 self._guard.sweep()  # a slow client cannot hold a draining worker
-        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1.0)
-        wasyncore.close_all(server._map)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        wasyncore.close_all(_sockets(server))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import signal
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from app.runtime.cli import Options
 
@@ -33,8 +33,19 @@ def install_signal_handlers(stop: Callable[[], None]) -> None:
             signal.signal(getattr(signal, name), handler)
 
 
-def waitress_options(options: Options) -> dict[str, object]:
-    extra: dict[str, object] = {
+class WaitressOptions(TypedDict):
+    """waitress settings both modes pass through ``Server`` (named, so they cannot
+    be taken for ``Server``'s own keywords)."""
+
+    max_request_body_size: int
+    channel_timeout: int
+    connection_limit: int
+    channel_request_lookahead: int
+    send_bytes: int
+
+
+def waitress_options(options: Options) -> WaitressOptions:
+    extra: WaitressOptions = {
         # Uploads stream to disk in waitress and again in Werkzeug; this cap is the
         # last line behind Flask's MAX_CONTENT_LENGTH, with room for multipart framing.
         "max_request_body_size": (options.max_upload_mb + 16) * 1024 * 1024,

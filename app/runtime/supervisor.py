@@ -227,7 +227,7 @@ class Supervisor:
 
 
 def _reaped() -> list[int]:
-    done = []
+    done: list[int] = []
     while True:
         try:
             pid, _status = os.waitpid(-1, os.WNOHANG)

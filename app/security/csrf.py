@@ -74,7 +74,7 @@ def _cross_site() -> bool:
     if origin and origin != "null":
         return not _same_origin(origin)
     referer = request.headers.get("Referer")
-    return bool(referer) and not _same_origin(referer)
+    return bool(referer and not _same_origin(referer))
 
 
 def _from_browser() -> bool:

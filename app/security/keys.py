@@ -69,8 +69,10 @@ class Keys:
         """Is ``value`` a live session cookie? Also a renewed cookie to send, or None."""
         if self.sessions is not None:
             return self.sessions.check(value)
-        ok = bool(value and self.session_value) and hmac.compare_digest(
-            value.encode(), self.session_value.encode()
+        ok = bool(
+            value
+            and self.session_value
+            and hmac.compare_digest(value.encode(), self.session_value.encode())
         )
         return ok, None
 

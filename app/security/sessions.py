@@ -63,7 +63,10 @@ class Sessions:
 
     def _parse(self, cookie: str) -> tuple[str, int, float] | None:
         try:
-            value, signed_at = self._signer.unsign(cookie, max_age=self.idle, return_timestamp=True)
+            # itsdangerous compares ages as numbers; its annotations ask for an int
+            value, signed_at = self._signer.unsign(  # type: ignore[call-overload]
+                cookie, max_age=self.idle, return_timestamp=True
+            )
             sid, issued = value.decode().split(".")
             return sid, int(issued), signed_at.timestamp()
         except (BadSignature, ValueError, UnicodeDecodeError):
@@ -125,6 +128,7 @@ class Devices:
         if not cookie:
             return None
         try:
-            return self._signer.unsign(cookie, max_age=self.max_age).decode()
+            # a float age, as above
+            return self._signer.unsign(cookie, max_age=self.max_age).decode()  # type: ignore[call-overload]
         except (BadSignature, UnicodeDecodeError):
             return None

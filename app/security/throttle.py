@@ -28,6 +28,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from app.shared import Memory, Table
 
@@ -82,7 +83,7 @@ class Throttle:
 
     # -- deciding ------------------------------------------------------------------------
 
-    def trusted(self, device: str | None) -> bool:
+    def trusted(self, device: str | None) -> TypeGuard[str]:
         """Does this device cookie still have its own allowance?"""
         if device is None:
             return False
@@ -109,7 +110,7 @@ class Throttle:
 
     def failed(self, address: str, device: str | None = None) -> None:
         if self.trusted(device):
-            self._count(self._devices, device, self.device_free)  # type: ignore[arg-type]
+            self._count(self._devices, device, self.device_free)
             return
         self._count(self._addresses, address_key(address), self.free)
         now = self.clock()
@@ -122,7 +123,7 @@ class Throttle:
         must not get fresh attempts because the real user signed in.)"""
         if self.trusted(device):
             with self._devices.lock():
-                self._devices.delete(device)  # type: ignore[arg-type]
+                self._devices.delete(device)
             return
         with self._addresses.lock():
             self._addresses.delete(address_key(address))

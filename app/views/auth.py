@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse  # what flask.redirect is typed as
 
 from app.security.attempts import password_attempt, set_device_cookie, too_many_attempts
 from app.security.cookies import session_cookie_name, set_session_cookie
@@ -19,7 +22,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str:
+def login() -> BaseResponse | str:
     s = settings()
     if not s.password:
         return redirect(url_for("main.index"))
@@ -32,7 +35,9 @@ def login() -> Response | str:
         ok = keys().matches_secret(request.form.get("password", ""))
         password_attempt(ok)
         if ok:
-            resp = redirect(_safe_next(request.form.get("next")), code=303)
+            # flask.redirect makes the app's response_class (a flask Response), typed as
+            # werkzeug's; the cookie setters take flask's
+            resp = cast(Response, redirect(_safe_next(request.form.get("next")), code=303))
             set_session_cookie(resp)
             set_device_cookie(resp)
             return resp
@@ -47,7 +52,7 @@ def login() -> Response | str:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> BaseResponse:
     resp = redirect(url_for("auth.login") if settings().password else url_for("main.index"), 303)
     sessions = keys().sessions
     if sessions is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse  # what flask.redirect is typed as
 
 from app import i18n
 from app.desktop.presence import HEARTBEAT_SECONDS
@@ -48,7 +49,7 @@ def _words() -> dict[str, str]:
 
 
 @bp.post("/language")
-def set_language() -> Response:
+def set_language() -> BaseResponse:
     code = i18n.normalize(request.form.get("lang"))
     if code is None:
         abort(400)

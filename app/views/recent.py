@@ -13,6 +13,7 @@ import logging
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse  # what flask.redirect is typed as
 
 from app.desktop.recent import GONE, RecentFiles, check_reopen
 from app.web import settings, state, wants_json
@@ -29,7 +30,7 @@ def recent_files() -> RecentFiles:
 
 
 @bp.post("/recent/<entry_id>/open")
-def reopen(entry_id: str) -> Response | tuple[str, int]:
+def reopen(entry_id: str) -> BaseResponse | tuple[str, int]:
     from app.views.opened import registry
 
     entry = recent_files().get(entry_id)
@@ -45,7 +46,7 @@ def reopen(entry_id: str) -> Response | tuple[str, int]:
 
 
 @bp.post("/recent/<entry_id>/remove")
-def remove(entry_id: str) -> Response:
+def remove(entry_id: str) -> BaseResponse:
     """Off the list (the file stays where it is); an entry already gone is no error.
     A script (js/recent.js) asks for JSON and gets 204 instead of the home page."""
     recent_files().remove(entry_id)

@@ -4,8 +4,9 @@ Each tool names the API operation it calls (declared in :mod:`app.api.ops`)
 and which of its fields it shows, with labels and help in the person's
 language. Everything else comes from the operation's declaration (input kinds,
 file types, defaults, limits, choices, "required", the route: see
-:mod:`app.views.tool_model`), so the page and the API cannot disagree. ``tools/tool.html`` and ``static/js/tools.js`` render and
-drive them all. The visual page organizer has its own page and script.
+:mod:`app.views.tool_model`), so the page and the API cannot disagree.
+``tools/tool.html`` and ``static/js/tools.js`` render and drive them all. The visual
+page organizer has its own page and script.
 
 The tools themselves are listed in :mod:`app.views.catalog`, their parts
 described in :mod:`app.views.tool_model`.

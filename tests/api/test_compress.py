@@ -96,6 +96,23 @@ def test_a_cjk_font_is_subset_and_still_renders_and_extracts(api, tmp_path):
         assert _difference(source.read_bytes(), r.content, page) == 0
 
 
+def test_text_shown_with_a_font_that_is_no_dictionary_is_left_alone(api, tmp_path):
+    """A damaged page whose /Font names a number: nothing is known of that text, and
+    compress goes on instead of failing (found by mypy: the walk took it for a font)."""
+    source = tmp_path / "number-font.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        page = pdf.pages[0].obj
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=5))
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (hi) Tj ET")
+        pdf.save(source)
+    r = api("compress", [_file(source)], {"level": "small"})
+    assert r.status_code == 200, r.text[:300]
+    assert _report(r)["fonts_subset"] == 0
+    with pikepdf.open(io.BytesIO(r.content)) as result:
+        assert len(result.pages) == 1
+
+
 def test_a_font_a_form_may_type_in_stays_whole(api, tmp_path):
     """The AcroForm's default resources name the font: new text may need any glyph."""
     if find_font(LATIN) is None:

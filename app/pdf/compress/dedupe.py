@@ -121,7 +121,7 @@ def _repoint(pdf: pikepdf.Pdf, replace: dict, job: Job) -> None:
                 if isinstance(value, pikepdf.Object):
                     step(container, index, value, depth)
 
-    def step(container: pikepdf.Object, key: object, value: pikepdf.Object, depth: int) -> None:
+    def step(container: pikepdf.Object, key: str | int, value: pikepdf.Object, depth: int) -> None:
         if value.is_indirect:
             target = replace.get(value.objgen)
             if target is not None:

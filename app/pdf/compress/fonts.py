@@ -25,6 +25,7 @@ from app.pdf.compress.walk import Facts, font_files
 
 if TYPE_CHECKING:
     import pikepdf
+    from fontTools.ttLib import TTFont  # untyped: mypy sees Any, readers see the kind
 
     from app.pdf.core.job import Job
 
@@ -56,8 +57,8 @@ def subset_fonts(pdf: pikepdf.Pdf, facts: Facts, job: Job) -> int:
         job.check()
         if key in whole or any(_left_whole(font_dict) for font_dict, _codes in uses):
             continue
-        file = pdf.get_object(key)
-        if _subset_file(file, uses):
+        stream = pdf.get_object(key)  # a font file: font_files() yields streams only
+        if isinstance(stream, pikepdf.Stream) and _subset_file(stream, uses):
             changed += 1
     return changed
 
@@ -165,7 +166,7 @@ def _subset_file(file: pikepdf.Stream, uses: list) -> bool:
     return True
 
 
-def _bare_cff(data: bytes) -> object:
+def _bare_cff(data: bytes) -> TTFont:
     """A bare CFF program as a font fontTools can subset (a TTFont with one table)."""
     from fontTools.cffLib import CFFFontSet
     from fontTools.ttLib import TTFont, newTable
@@ -179,7 +180,7 @@ def _bare_cff(data: bytes) -> object:
     return font
 
 
-def _subset(font: object, gids: set[int], *, bare_cff: bool) -> bytes:
+def _subset(font: TTFont, gids: set[int], *, bare_cff: bool) -> bytes:
     from fontTools import subset
 
     options = subset.Options()
@@ -200,13 +201,13 @@ def _subset(font: object, gids: set[int], *, bare_cff: bool) -> bytes:
     subsetter.subset(font)
     out = io.BytesIO()
     if bare_cff:
-        font["CFF "].cff.compile(out, font)  # type: ignore[index]
+        font["CFF "].cff.compile(out, font)
     else:
-        font.save(out)  # type: ignore[attr-defined]
+        font.save(out)
     return out.getvalue()
 
 
-def _glyphs(font_dict: pikepdf.Dictionary, codes: set[bytes], font: object) -> set[int] | None:
+def _glyphs(font_dict: pikepdf.Dictionary, codes: set[bytes], font: TTFont) -> set[int] | None:
     """Glyph ids the codes shown with ``font_dict`` may draw; None: not knowable."""
     subtype = font_dict.get("/Subtype")
     if subtype == "/Type0":
@@ -216,7 +217,7 @@ def _glyphs(font_dict: pikepdf.Dictionary, codes: set[bytes], font: object) -> s
     return None
 
 
-def _cid_glyphs(font_dict: pikepdf.Dictionary, codes: set[bytes], font: object) -> set[int] | None:
+def _cid_glyphs(font_dict: pikepdf.Dictionary, codes: set[bytes], font: TTFont) -> set[int] | None:
     import pikepdf
 
     if font_dict.get("/Encoding") not in ("/Identity-H", "/Identity-V"):
@@ -225,7 +226,7 @@ def _cid_glyphs(font_dict: pikepdf.Dictionary, codes: set[bytes], font: object) 
     if not isinstance(descendant, pikepdf.Dictionary):
         return None
     cids = {int.from_bytes(s[i : i + 2], "big") for s in codes for i in range(0, len(s) - 1, 2)}
-    order = font.getGlyphOrder()  # type: ignore[attr-defined]
+    order = font.getGlyphOrder()
     if descendant.get("/Subtype") == "/CIDFontType2":
         mapping = descendant.get("/CIDToGIDMap", pikepdf.Name.Identity)
         if isinstance(mapping, pikepdf.Stream):
@@ -236,8 +237,8 @@ def _cid_glyphs(font_dict: pikepdf.Dictionary, codes: set[bytes], font: object) 
                 if 2 * c + 2 <= len(table)
             }
         return {c for c in cids if c < len(order)}
-    if "CFF " in font:  # type: ignore[operator]
-        cff = font["CFF "].cff  # type: ignore[index]
+    if "CFF " in font:
+        cff = font["CFF "].cff
         top = cff[cff.fontNames[0]]
         if hasattr(top, "ROS"):  # CID-keyed: CIDs reach glyphs through the charset
             index = {name: gid for gid, name in enumerate(order)}
@@ -245,30 +246,30 @@ def _cid_glyphs(font_dict: pikepdf.Dictionary, codes: set[bytes], font: object) 
     return {c for c in cids if c < len(order)}
 
 
-def _simple_glyphs(font_dict: pikepdf.Dictionary, codes: set[int], font: object) -> set[int]:
+def _simple_glyphs(font_dict: pikepdf.Dictionary, codes: set[int], font: TTFont) -> set[int]:
     names = _encoding_names(font_dict, codes)
     gids: set[int] = set()
-    order = font.getGlyphOrder()  # type: ignore[attr-defined]
+    order = font.getGlyphOrder()
     index = {name: gid for gid, name in enumerate(order)}
     gids |= {index[n] for names_of in names.values() for n in names_of if n in index}
-    if "cmap" in font:  # type: ignore[operator]
+    if "cmap" in font:
         from fontTools import agl
 
-        for table in font["cmap"].tables:  # type: ignore[index]
+        for table in font["cmap"].tables:
             for code in codes:
                 candidates = [code, 0xF000 + code]  # every reading a viewer may make
                 candidates += [ord(u[0]) for n in names[code] if (u := agl.toUnicode(n))]
                 for c in candidates:
                     if c in table.cmap:
                         gids.add(index.get(table.cmap[c], 0))
-    if "CFF " in font:  # type: ignore[operator]
-        cff = font["CFF "].cff  # type: ignore[index]
+    if "CFF " in font:
+        cff = font["CFF "].cff
         encoding = getattr(cff[cff.fontNames[0]], "Encoding", None)
         if isinstance(encoding, list):
             gids |= {
                 index[encoding[c]] for c in codes if c < len(encoding) and encoding[c] in index
             }
-    if "cmap" not in font and "CFF " not in font:  # type: ignore[operator]
+    if "cmap" not in font and "CFF " not in font:
         gids |= {c for c in codes if c < len(order)}
     return gids
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 import struct
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from app.pdf.compress.levels import Level
 from app.pdf.compress.walk import Facts
@@ -118,9 +118,10 @@ def _one(image: pikepdf.Stream, ppi: float, level: Level, is_mask: bool) -> str:
     if pil.mode not in ("L", "RGB"):
         return ""
     was_jpeg = image.get("/Filter") in ("/DCTDecode", pikepdf.Array([pikepdf.Name.DCTDecode]))
-    resample = level.dpi is not None and ppi > level.dpi * SLACK
-    if resample:
-        factor = level.dpi / ppi  # type: ignore[operator]
+    dpi = level.dpi
+    resample = dpi is not None and ppi > dpi * SLACK
+    if resample and dpi is not None:
+        factor = dpi / ppi
         size = (max(1, round(pil.width * factor)), max(1, round(pil.height * factor)))
         pil = pil.resize(size, Image.Resampling.LANCZOS if not is_mask else Image.Resampling.BOX)
     if pil.mode == "RGB" and _grey(pil):
@@ -152,9 +153,14 @@ def _grey(pil: Image.Image) -> bool:
 
     red, green, blue = pil.split()
     return (
-        ImageChops.difference(red, green).getextrema()[1] <= GREY_TOLERANCE
-        and ImageChops.difference(green, blue).getextrema()[1] <= GREY_TOLERANCE
+        _highest(ImageChops.difference(red, green)) <= GREY_TOLERANCE
+        and _highest(ImageChops.difference(green, blue)) <= GREY_TOLERANCE
     )
+
+
+def _highest(band: Image.Image) -> float:
+    # One band's extrema are (lowest, highest); Pillow types them for any number of bands.
+    return cast("tuple[float, float]", band.getextrema())[1]
 
 
 def _encode(pil: Image.Image, level: Level, is_mask: bool, jpeg_already: bool):  # noqa: ANN202

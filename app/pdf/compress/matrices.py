@@ -6,7 +6,7 @@ Kept apart from the walk so the arithmetic can be read (and checked) on its own.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pikepdf
@@ -29,12 +29,12 @@ def multiply(m: Matrix, n: Matrix) -> Matrix:
     )
 
 
-def as_matrix(value: object) -> Matrix:
+def as_matrix(value: Any) -> Matrix:  # Any: whatever the file holds, vetted here
     try:
-        numbers = tuple(float(x) for x in value)  # type: ignore[union-attr]
+        numbers = tuple(float(x) for x in value)
     except (TypeError, ValueError):
         return IDENTITY
-    return numbers if len(numbers) == 6 else IDENTITY  # type: ignore[return-value]
+    return numbers if len(numbers) == 6 else IDENTITY
 
 
 def scale(ctm: Matrix) -> float:

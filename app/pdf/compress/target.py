@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.pdf.compress.levels import LADDER, Level
 from app.pdf.core.document import Source
 from app.pdf.core.errors import PdfError
 from app.pdf.core.job import Job
+
+if TYPE_CHECKING:  # app.pdf.compress imports this module when a target is asked for
+    from app.pdf.compress import Outcome
 
 
 def human_size(n: int) -> str:
@@ -27,20 +31,20 @@ def human_size(n: int) -> str:
 
 def search(
     source: Source, output: Path, job: Job, target: int, size_before: int
-) -> tuple[Level, object, bool]:
+) -> tuple[Level, Outcome, bool]:
     from app.pdf.compress import attempt
 
-    tried: dict[int, tuple[object, bool]] = {}
+    tried: dict[int, tuple[Outcome, bool]] = {}
 
     def run(index: int) -> int:
         path = _rung_path(output, index)
         tried[index] = attempt(source, path, job, LADDER[index])
-        return tried[index][0].size  # type: ignore[attr-defined]
+        return tried[index][0].size
 
     try:
         last = len(LADDER) - 1
         if run(last) > target and size_before > target:
-            smallest = min(tried[last][0].size, size_before)  # type: ignore[attr-defined]
+            smallest = min(tried[last][0].size, size_before)
             raise PdfError(
                 "target_unreachable",
                 name=source.name,

@@ -122,7 +122,9 @@ class Walker:
             elif op == "cm" and len(operands) == 6:
                 ctm = multiply(as_matrix(operands), ctm)
             elif op == "Tf" and operands:
-                font = _lookup(resources, "/Font", operands[0])
+                found = _lookup(resources, "/Font", operands[0])
+                # Not a font dictionary (a damaged file): nothing is known of its text.
+                font = found if isinstance(found, pikepdf.Dictionary) else None
                 if font is not None:
                     self._font(font, depth)
             elif op in ("Tj", "'", '"', "TJ") and operands:
@@ -223,8 +225,8 @@ class Walker:
         ):
             self.facts.fonts_untracked.add(chosen[0].objgen)
         mask = state.get("/SMask")
-        if isinstance(mask, pikepdf.Dictionary) and isinstance(mask.get("/G"), pikepdf.Stream):
-            group = mask.G
+        group = mask.get("/G") if isinstance(mask, pikepdf.Dictionary) else None
+        if isinstance(group, pikepdf.Stream):
             self._form(
                 group,
                 multiply(as_matrix(group.get("/Matrix", IDENTITY)), ctm),
@@ -323,7 +325,7 @@ def _lookup(resources: object, group: str, name: object) -> pikepdf.Object | Non
 def _inherited(obj: pikepdf.Dictionary, key: str, holders: set) -> object:
     """A page's value for ``key``, looked up the page tree as PDF inherits it."""
     seen = 0
-    node = obj
+    node: pikepdf.Object | None = obj
     while node is not None and seen < 64:
         if key in node:
             holders.add(node.objgen)

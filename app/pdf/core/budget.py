@@ -177,7 +177,7 @@ def _decode(
         early = 1
         if hasattr(parms, "get"):
             try:
-                early = int(parms.get("/EarlyChange", 1))  # type: ignore[union-attr]
+                early = int(parms.get("/EarlyChange", 1))
             except (TypeError, ValueError):
                 early = 1
         return _lzw(data, limit, early, clock)

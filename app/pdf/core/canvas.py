@@ -18,6 +18,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pikepdf
 
@@ -25,6 +26,9 @@ from app.pdf.core.document import Source
 from app.pdf.core.errors import PdfError
 from app.pdf.core.fonts import FACES, Typesetter
 from app.pdf.core.job import Job
+
+if TYPE_CHECKING:  # Pillow is imported where images are drawn
+    from PIL.Image import Image
 
 
 def visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
@@ -78,7 +82,7 @@ class Canvas:
     text: Typesetter = field(init=False)
     _states: dict[float, pikepdf.Object] = field(default_factory=dict)
     _images: list[pikepdf.Object] = field(default_factory=list)
-    _save_state: pikepdf.Object | None = None
+    _save_state: pikepdf.Stream | None = None
 
     def __post_init__(self) -> None:
         # Names new to this document: a page stamped twice keeps both stamps' resources.
@@ -94,26 +98,26 @@ class Canvas:
             )
         return f"{self.tag}GS{list(self._states).index(value)}"
 
-    def image(self, picture: object) -> str:
+    def image(self, picture: Image) -> str:
         """Add a Pillow image (alpha kept as a soft mask); returns its resource name."""
         self._images.append(self.xobject(picture))
         return f"{self.tag}Im{len(self._images) - 1}"
 
-    def xobject(self, picture: object) -> pikepdf.Object:
+    def xobject(self, picture: Image) -> pikepdf.Stream:
         """A Pillow image as an image XObject of this document (alpha as a soft mask),
         made the way images-to-PDF makes lossless pages (:func:`app.pdf.images.lossless`)."""
         from app.pdf.images import lossless
 
         img = picture
-        transparent = img.mode in ("RGBA", "LA", "PA") or (  # type: ignore[attr-defined]
-            img.mode == "P" and "transparency" in img.info  # type: ignore[attr-defined]
+        transparent = img.mode in ("RGBA", "LA", "PA") or (
+            img.mode == "P" and "transparency" in img.info
         )
         if transparent:
-            img = img.convert("RGBA")  # type: ignore[attr-defined]
+            img = img.convert("RGBA")
             if img.getchannel("A").getextrema() == (255, 255):
                 img = img.convert("RGB")  # every pixel opaque: no soft mask needed
-        elif img.mode not in ("RGB", "L"):  # type: ignore[attr-defined]
-            img = img.convert("RGB")  # type: ignore[attr-defined]
+        elif img.mode not in ("RGB", "L"):
+            img = img.convert("RGB")
         stream, _size = lossless(self.pdf, img)
         return self.pdf.make_indirect(stream)
 
@@ -172,7 +176,7 @@ def text_ops(
     return f"BT {tm} Tm {canvas.text.show(text, size)} ET"
 
 
-def picture(source: Source, job: Job, longest: int = 1600) -> object:
+def picture(source: Source, job: Job, longest: int = 1600) -> Image:
     """An uploaded image for a stamp: checked against the pixel limit before it is
     decoded, its first frame only, turned by EXIF, and at most ``longest`` pixels a side
     (a stamp is never bigger than the page; more pixels only make the file larger)."""

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.pdf.core.errors import PdfError
 
@@ -194,7 +194,7 @@ def mend_page_count(pdf: pikepdf.Pdf, count: int) -> bool:
     return True
 
 
-def save(pdf: pikepdf.Pdf, output: Path, **options: object) -> None:
+def save(pdf: pikepdf.Pdf, output: Path, **options: Any) -> None:  # Pdf.save options
     """Save without decoding any stream (an edit changes structure, not content) and
     deterministically where unencrypted. Callers that mean to recompress say so."""
     import pikepdf

@@ -70,7 +70,7 @@ def face(path: Path) -> Face:
         ascent=round(hhea.ascent * scale),
         descent=round(hhea.descent * scale),
         cap_height=round(cap * scale),
-        bbox=bbox,  # type: ignore[arg-type]
+        bbox=bbox,
     )
 
 

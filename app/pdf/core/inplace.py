@@ -78,15 +78,16 @@ def _replace_pages(
     """
     import pikepdf
 
-    for page in reversed(listed):
-        pdf.pages.remove(page)
+    for gone in reversed(listed):
+        pdf.pages.remove(gone)
     root = pdf.Root.Pages
     placed: set[int] = set()
     kids = []
     for index in order:
         page = old[index]
         if index in placed:
-            page = pdf.make_indirect(pikepdf.Dictionary(page))
+            # pikepdf copies a Dictionary; its stubs name only Mappings as the argument
+            page = pdf.make_indirect(pikepdf.Dictionary(page))  # type: ignore[arg-type]
             _own_annotations(pdf, page)
         placed.add(index)
         page.Parent = root
@@ -111,7 +112,7 @@ def _own_annotations(pdf: pikepdf.Pdf, page: pikepdf.Dictionary) -> None:
             continue
         if annot.get("/Subtype") == pikepdf.Name.Widget and "/Parent" not in annot:
             continue
-        copy = pdf.make_indirect(pikepdf.Dictionary(annot))
+        copy = pdf.make_indirect(pikepdf.Dictionary(annot))  # type: ignore[arg-type]  # as above
         copy.P = page
         copies[annot.objgen] = copy
         result.append(copy)
@@ -156,12 +157,12 @@ def read_labels(pdf: pikepdf.Pdf, count: int) -> list[Label] | None:
     for index in range(count):
         while upcoming is not None and upcoming[0] <= index:
             start_of, spec = upcoming
-            style = spec.get("/S")
+            kind = spec.get("/S")
             try:
                 first = int(spec.get("/St", 1))
             except (TypeError, ValueError):
                 first = 1
-            current = (str(style) if style is not None else None, str(spec.get("/P", "")), first)
+            current = (str(kind) if kind is not None else None, str(spec.get("/P", "")), first)
             upcoming = next(spans, None)
         style, prefix, first = current
         labels.append((style, prefix, first + index - start_of))

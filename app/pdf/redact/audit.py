@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import pikepdf
 
@@ -63,7 +63,7 @@ class Audit:
     glyphs: set[int] = field(default_factory=set)
 
 
-def shown(annot: pikepdf.Object) -> bool:
+def shown(annot: object) -> TypeGuard[pikepdf.Dictionary]:
     """Does a viewer show this annotation (a dictionary, not hidden, not a link)?"""
     if not isinstance(annot, pikepdf.Dictionary):
         return False

@@ -58,20 +58,20 @@ def remove(pdf: pikepdf.Pdf, report: Report, pictures: set[int]) -> None:
     kinds += _hidden_layers(pdf, pictures)
     found: list[tuple[pikepdf.Object, str | int, str]] = []
     for slot in walk.values(pdf):
-        kind = KEYS.get(slot.key) if isinstance(slot.key, str) else None
-        if kind is None and _runs_javascript(slot.value):
-            kind = "javascript"
-        if kind is None and _attachment_annotation(slot.value):
-            kind = "attachment"
-        if kind is not None:
-            found.append((slot.container, slot.key, kind))
-    for container, key, kind in reversed(found):
+        what = KEYS.get(slot.key) if isinstance(slot.key, str) else None
+        if what is None and _runs_javascript(slot.value):
+            what = "javascript"
+        if what is None and _attachment_annotation(slot.value):
+            what = "attachment"
+        if what is not None:
+            found.append((slot.container, slot.key, what))
+    for container, place, what in reversed(found):
         if isinstance(container, pikepdf.Array):
-            if isinstance(key, int) and key < len(container):
-                del container[key]
-        elif key in container:
-            del container[key]
-        kinds.append(kind)
+            if isinstance(place, int) and place < len(container):
+                del container[place]
+        elif isinstance(place, str) and place in container:  # a dictionary's keys are names
+            del container[place]
+        kinds.append(what)
     for kind in dict.fromkeys(kinds):
         report.remove(kind)
     report.hidden = True
@@ -115,8 +115,8 @@ def _hidden_layers(pdf: pikepdf.Pdf, pictures: set[int]) -> list[str]:
     gone: list[tuple[pikepdf.Array, int]] = []
     for slot in walk.values(pdf):  # comments and fields in a hidden layer
         oc = slot.value.get("/OC") if isinstance(slot.value, pikepdf.Dictionary) else None
-        in_annots = slot.parent_key == "/Annots" and isinstance(slot.container, pikepdf.Array)
-        if in_annots and _is_hidden(oc, hidden):
+        in_annots = slot.parent_key == "/Annots"
+        if in_annots and isinstance(slot.container, pikepdf.Array) and _is_hidden(oc, hidden):
             gone.append((slot.container, int(slot.key)))
     for container, key in reversed(gone):
         del container[key]
@@ -153,7 +153,7 @@ def _without_layers(pdf: pikepdf.Pdf, page: pikepdf.Page, hidden: set[ObjGen]) -
     }
     if not tags and not drawn:
         return
-    kept: list[object] = []
+    kept: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
     depth = 0  # inside a hidden section: how deep in marked content
     for item in pikepdf.parse_content_stream(page):
         op = str(getattr(item, "operator", ""))

@@ -202,7 +202,7 @@ class Scrub:
                     container[key] = pikepdf.Stream(self.pdf, b"")
                 else:
                     del container[key]
-            elif key in container:
+            elif isinstance(key, str) and key in container:  # a dictionary's keys are names
                 del container[key]
 
 
