@@ -13,12 +13,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from app import resources
 from app.pdf.core.canvas import Canvas, picture, shown_size, text_ops
 from app.pdf.core.document import Result, Source, open_pdf
 from app.pdf.core.errors import N_, PdfError
 from app.pdf.core.fonts import FACES, check_drawable
 from app.pdf.core.job import Job
+from app.pdf.handwriting import HANDWRITING
 
 INK = "0.08 0.16 0.45 rg"  # a dark blue pen
 MAX_PLACEMENTS = 200
@@ -29,20 +29,10 @@ LOW = 0.8  # where a signature goes when no place is asked for: near the bottom
 LINE = 1.25  # a typed name's box is this many times its size tall (the page draws the same)
 
 
-def _handwriting(folder: str, name: str) -> tuple[Path, ...]:
-    """A handwriting font (its Latin, then Latin-extended part), then the usual fallbacks:
-    DejaVu Sans for other alphabets, Droid Sans Fallback for Chinese, Japanese, Korean."""
-    where = resources.STATIC / "vendor" / "fonts" / folder
-    return (where / f"{name}-latin.ttf", where / f"{name}-latin-ext.ttf", *FACES)
-
-
-#: The handwriting a typed name can be written in, first the default. The Sign page
-#: shows the same files (app/static/css/signature-fonts.css).
-FONTS: dict[str, tuple[Path, ...]] = {
-    "caveat": _handwriting("caveat", "Caveat"),
-    "dancing-script": _handwriting("dancing-script", "DancingScript"),
-    "great-vibes": _handwriting("great-vibes", "GreatVibes"),
-}
+#: The handwriting a typed name can be written in (app.pdf.handwriting), each followed
+#: by the usual fallbacks: DejaVu Sans for other alphabets, Droid Sans Fallback for
+#: Chinese, Japanese, Korean.
+FONTS: dict[str, tuple[Path, ...]] = {name: (*files, *FACES) for name, files in HANDWRITING.items()}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from app.api.declare import (
     source_of,
 )
 from app.api.inputs import Field, Inputs
-from app.pdf.sign import FONTS as SIGNATURE_FONTS
+from app.pdf.handwriting import HANDWRITING as SIGNATURE_FONTS
 from app.pdf.stamps import LAYERS, POSITIONS
 
 STAMP_IMAGE = ("image/png", "image/jpeg")
