@@ -42,7 +42,7 @@ def document(pages: int, megabytes: float) -> bytes:
     from PIL import Image
 
     per_page = megabytes * 1024 * 1024 / pages
-    side = max(64, int((per_page / 1.1) ** 0.5))  # grey noise: ~1.1 bytes a pixel as JPEG
+    side = max(64, int((per_page / 0.87) ** 0.5))  # grey noise: ~0.87 bytes a pixel as JPEG
     rng = random.Random(7)
     pdf = pikepdf.new()
     for n in range(pages):

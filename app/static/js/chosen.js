@@ -43,6 +43,9 @@
       }
       var data = new FormData();
       data.append("file", file, file.name);
+      /* The workspace keeps what this finds, so its strip need not ask too. */
+      var describing = window.Sheaf.describing || {};
+      if (file.versionKey) { describing[file.versionKey] = true; }
       var typed = form.querySelector("[name=password]");
       if (typed && typed.value) { data.append("password", typed.value); }
       window.Sheaf.postJson(form.dataset.preview, data)
@@ -54,6 +57,10 @@
         })
         .then(function (body) {
           previews.set(file, body);
+          if (file.versionKey && !body.problem && window.Sheaf.workspace) {
+            window.Sheaf.workspace.describe(file.workspaceId, file.versionKey,
+              { pages: body.pages, thumb: body.image });
+          }
           done(body);
           asks();
         })

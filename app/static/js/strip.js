@@ -25,6 +25,8 @@
   var describe = function (doc) {
     var v = ws.current(doc);
     if (v.thumb || asked[v.key] || window.Sheaf.describing[v.key] || !isPdf(doc)) { return; }
+    /* On a tool page the list of chosen files asks for the selected ones (chosen.js). */
+    if (doc.selected && document.getElementById("file-list")) { return; }
     asked[v.key] = true;
     ws.file(doc).then(function (file) {
       var data = new FormData();

@@ -253,6 +253,7 @@
       var made = new File([entry.blob], v.name, { type: entry.blob.type || doc.type });
       if (doc.openedId) { made.openedId = doc.openedId; }
       made.workspaceId = doc.id;
+      made.versionKey = v.key;
       if (v.thumb) { made.shown = { image: v.thumb, pages: v.pages }; }  // known: not asked again
       return made;
     });
