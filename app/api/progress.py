@@ -234,10 +234,11 @@ def _lines(run: Run) -> Iterator[bytes]:
     sent: tuple[int, int] | None = None
     last = 0.0
     while True:
-        run.wait(
-            lambda sent=sent: run.outcome is not None or (run.done, run.total) != sent,
-            last + EVERY - time.monotonic(),
-        )
+
+        def moved(sent: tuple[int, int] | None = sent) -> bool:
+            return run.outcome is not None or (run.done, run.total) != sent
+
+        run.wait(moved, last + EVERY - time.monotonic())
         with run.changed:
             outcome, now = run.outcome, (run.done, run.total)
         if outcome is not None:

@@ -37,6 +37,7 @@ from app.api.names import download_name, result_headers
 from app.api.workspace import Workspace
 from app.pdf.core.errors import MESSAGES, REQUEST_CODES, PdfError
 from app.pdf.core.job import Cancelled, Job
+from app.settings import Settings
 from app.web import error_response, settings
 
 log = logging.getLogger(__name__)
@@ -67,11 +68,11 @@ def file_response(out: FileOut) -> Response:
     return resp
 
 
-def job_for(s: object) -> Job:
+def job_for(s: Settings) -> Job:
     environ = request.environ
     client_gone = environ.get("waitress.client_disconnected") or (lambda: False)
-    stopping = s.stopping  # type: ignore[attr-defined]
-    limits = s.limits  # type: ignore[attr-defined]
+    stopping = s.stopping
+    limits = s.limits
     return Job(
         max_pages=limits.max_pages,
         max_output_files=limits.max_output_files,
@@ -121,7 +122,8 @@ def _refusal(op: Operation, exc: Exception) -> Response:
     if isinstance(exc, PdfError):
         if exc.code in REQUEST_CODES:
             named = exc.params.get("option")
-            field = named if any(f.name == named for f in op.fields) else _range_field(op)
+            declared = isinstance(named, str) and any(f.name == named for f in op.fields)
+            field = named if declared and isinstance(named, str) else _range_field(op)
             if exc.code == "no_signature":
                 field = None  # about the signature as a whole (drawn, typed or chosen)
             return error_response(400, exc.code, pdf_error_message(exc), field)

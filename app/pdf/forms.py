@@ -176,7 +176,8 @@ def _set(pdf: pikepdf.Pdf, canvas: Canvas, fields: list[Any], value: Any) -> Non
             if f.parent is not None and kind == "radio" and "/V" in f.parent.obj:
                 f.parent.obj.V = pikepdf.Name("/" + state)
         for widget in widgets:
-            normal = widget.obj.get("/AP", {}).get("/N", {})
+            shown = widget.obj.get("/AP")
+            normal = shown.get("/N") if isinstance(shown, pikepdf.Dictionary) else None
             has = isinstance(normal, pikepdf.Dictionary) and f"/{state}" in normal
             widget.obj.AS = pikepdf.Name("/" + state if has else "/Off")
     else:
@@ -215,12 +216,13 @@ def _style(da: bytes) -> tuple[float, str]:
     )
 
 
-def _text_appearance(canvas: Canvas, field: Any, widget: pikepdf.Dictionary, text: str) -> None:
+def _text_appearance(canvas: Canvas, field: Any, widget: pikepdf.Object, text: str) -> None:
     rect = [float(v) for v in widget.get("/Rect", [0, 0, 0, 0])]
     w, h = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
     if w < 1 or h < 1:
         return
-    turn = int(widget.get("/MK", {}).get("/R", 0)) % 360
+    looks = widget.get("/MK")
+    turn = int(looks.get("/R", 0)) % 360 if isinstance(looks, pikepdf.Dictionary) else 0
     if turn in (90, 270):
         w, h = h, w
     size, color = _style(bytes(field.default_appearance))

@@ -122,11 +122,12 @@ def sign(
             page = doc.pdf.pages[number - 1]
             width, height = shown_size(page)
             wide = place.width * width
-            if name is not None:
-                pixels = stamp.size  # type: ignore[union-attr]
+            if name is not None and stamp is not None:
+                pixels = stamp.size
                 tall = wide * pixels[1] / max(1, pixels[0])
                 place = _fitted(place, tall / wide * width / height)
                 _check(place, tall / wide * width / height)
+                assert place.y is not None  # _fitted gave it one
                 x, y = place.x * width, height - place.y * height - tall
                 ops = f"q {wide:.3f} 0 0 {tall:.3f} {x:.3f} {y:.3f} cm /{name} Do Q"
             else:
@@ -134,6 +135,7 @@ def sign(
                 tall = size * LINE
                 place = _fitted(place, tall / wide * width / height)
                 _check(place, tall / wide * width / height)
+                assert place.y is not None  # _fitted gave it one
                 x, y = place.x * width, height - place.y * height - size
                 ops = f"{INK} {text_ops(canvas, text.strip(), size, x, y)}"
             canvas.draw(page, ops)

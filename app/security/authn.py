@@ -16,6 +16,8 @@ the cookie they set :mod:`app.security.cookies`, the token-for-cookie trade
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Flask, Response, g, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -121,7 +123,8 @@ class SharedPassword(Policy):
             return None
         if wants_json() or request.method != "GET":
             return error_response(401, "unauthorized", _("Please sign in to use Sheaf."))
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        # flask.redirect makes the app's Response class; its stub names werkzeug's.
+        return cast(Response, redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
 
 
 class SignInProxy(Policy):
