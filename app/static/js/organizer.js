@@ -25,7 +25,7 @@
 
   var label = function (li) { return msg("page").replace("{n}", li.dataset.page); };
 
-  var turn = function (li, by) {
+  var rotateBy = function (li, by) {
     var extra = (parseInt(li.dataset.turn, 10) + by + 360) % 360;
     li.dataset.turn = String(extra);
     // The thumbnail already shows the page's own rotation; only the extra turn is ours.
@@ -133,8 +133,8 @@
       });
       tools.appendChild(b);
     };
-    button("⟲", "left", msg("left"), function () { turn(li, -90); });
-    button("⟳", "right", msg("right"), function () { turn(li, 90); });
+    button("⟲", "left", msg("left"), function () { rotateBy(li, -90); });
+    button("⟳", "right", msg("right"), function () { rotateBy(li, 90); });
     button(msg("delete"), "delete", msg("delete"), function () { toggleDeleted(li); });
     li.appendChild(tools);
     select.addEventListener("click", function (e) {
@@ -222,10 +222,10 @@
   }
 
   document.getElementById("rotate-left").addEventListener("click", function () {
-    selected().forEach(function (li) { turn(li, -90); });
+    selected().forEach(function (li) { rotateBy(li, -90); });
   });
   document.getElementById("rotate-right").addEventListener("click", function () {
-    selected().forEach(function (li) { turn(li, 90); });
+    selected().forEach(function (li) { rotateBy(li, 90); });
   });
   document.getElementById("delete-selected").addEventListener("click", function () {
     selected().forEach(function (li) { toggleDeleted(li); setSelected(li, false); });
