@@ -22,3 +22,14 @@ def axe():
     if script is None:
         pytest.fail("npm is needed to fetch axe-core for the accessibility checks")
     return script
+
+
+@pytest.fixture
+def sign(chromium, sheaf, samples):
+    """Opens the Sign page with a sample chosen (helpers.sign_page); closes what it opened."""
+    from helpers.sign_page import opener
+
+    contexts: list = []
+    yield opener(chromium, sheaf, samples, contexts)
+    for context in contexts:
+        context.close()

@@ -18,20 +18,11 @@ from helpers.sign_page import (
     draw,
     ink,
     numbers,
-    opener,
     shown_ink,
 )
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def sign(chromium, sheaf, samples):
-    contexts: list = []
-    yield opener(chromium, sheaf, samples, contexts)
-    for context in contexts:
-        context.close()
 
 
 def test_the_pad_comes_first_and_the_numbers_wait_under_more_options(sign):

@@ -19,21 +19,12 @@ from helpers.sign_page import (
     draw,
     ink,
     numbers,
-    opener,
     shown_ink,
     type_name,
 )
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def sign(chromium, sheaf, samples):
-    contexts: list = []
-    yield opener(chromium, sheaf, samples, contexts)
-    for context in contexts:
-        context.close()
 
 
 @pytest.mark.parametrize("font", sorted(FONTS))
