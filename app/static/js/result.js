@@ -193,7 +193,8 @@
         var li = el("li", row.blob ? "batch-ok" : "batch-failed");
         li.appendChild(el("strong", "", row.file.name + ": "));
         if (row.blob) {
-          li.appendChild(document.createTextNode(human(row.blob.size) + " " + (row.note || "") + " "));
+          /* What the tool said of it, or else its size. */
+          li.appendChild(document.createTextNode((row.note || human(row.blob.size)) + " "));
           li.appendChild(link(row.blob, row.name, false));
         } else {
           li.appendChild(el("span", "batch-error", row.error));
