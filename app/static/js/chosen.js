@@ -185,11 +185,15 @@
       }, function () { useWorkspace = false; });
     };
     window.Sheaf.replacesSelection = !multiple && !batch;  // strip.js: "Add files" here
-    var chooseFiles = function (chosen) {
+    var chooseFiles = function (given) {
+      var chosen = Array.prototype.slice.call(given);  // an input's list empties when reset
       ui.showError("");
       if (useWorkspace) {
         ws.choose(chosen, !multiple).then(function (out) {
           if (out.refused.length) { ui.showError(out.refused.map(function (f) { return f.name; }).join(", ") + ": " + msg("toobig")); }
+        }, function () {  /* the browser refuses storage (a private window): keep them here */
+          useWorkspace = false;
+          chooseFiles(chosen);
         });
         return;  /* the workspace's change event refreshes the list */
       }
