@@ -119,11 +119,13 @@ def test_on_a_phone_the_signature_is_dragged_by_touch(chromium, sheaf, samples):
         choose(page, str(samples / FOUR))
         expect(page.locator(".mark-place")).to_have_count(1)
         type_name(page, "王小明")
-        # The page picture in place first: boxes read while it arrives would move.
+        # The page picture and the name's font in place first: boxes read while they
+        # arrive would move.
         page.wait_for_function(
             "() => { const i = document.getElementById('page-image');"
             " return i.complete && i.naturalWidth > 0"
-            " && !document.getElementById('page-stage').classList.contains('waiting'); }"
+            " && !document.getElementById('page-stage').classList.contains('waiting')"
+            " && document.fonts.status === 'loaded'; }"
         )
         before = numbers(page)
         page.locator("#page-stage").scroll_into_view_if_needed()
