@@ -63,7 +63,9 @@ def test_unlock_and_merge_say_what_is_missing_before_running(page, sheaf, sample
     page.locator("#workspace-list input[type=checkbox]:checked").evaluate_all(
         "boxes => boxes.forEach(b => b.click())"
     )
+    expect(page.locator("#file-list .file-item")).to_have_count(0)  # nothing chosen now
     choose(page, str(samples / FOUR))
+    expect(page.locator("#file-list .file-item")).to_have_count(1)
     expect(needs).to_contain_text("at least two")
 
 

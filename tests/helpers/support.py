@@ -245,14 +245,16 @@ def on_both_workers(
     sheaf: Sheaf, path: str, headers: dict[str, str], source: str = "127.0.0.1"
 ) -> list[int]:
     """Statuses of GET requests for ``path`` made in pairs, the two of a pair on
-    connections open at the same time, until both workers have answered some (at most
-    30 pairs; the server must log JSON). The least busy worker takes each new
-    connection, so while one holds the first the other takes the second; one after
-    another, a single worker may take them all."""
+    connections open at the same time, until both workers have answered some (for up
+    to 30 s: a worker may still be starting; the server must log JSON). The least busy
+    worker takes each new connection, so while one holds the first the other takes the
+    second; one after another, a single worker may take them all."""
     import http.client
+    import time
 
     statuses: list[int] = []
-    for _ in range(30):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         held = []
         try:
             for _ in range(2):
