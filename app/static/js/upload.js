@@ -1,6 +1,7 @@
 /* What both tool scripts (tools.js, organizer.js) share: the drop zone, sending a
- * form with an upload progress bar and a busy state, reading Sheaf's JSON errors,
- * and handing a result file to the person as a download. Exposed as Sheaf.tool. */
+ * form with its progress, a busy state and Cancel (stream.js), reading Sheaf's JSON
+ * errors, the result's name, and Save next to the original. Results are shown by
+ * result.js. Exposed as Sheaf.tool. */
 (function () {
   "use strict";
 
@@ -15,7 +16,6 @@
     var bar = $("progress-bar");
     var progressText = $("progress-text");
     var result = $("result");
-    var lastUrl = null;
     var msg = function (name) { return msgSource.getAttribute("data-msg-" + name) || ""; };
     /* The name Sheaf gave the result (Content-Disposition), which says what happened. */
     var resultName = function (answer) {
@@ -157,24 +157,6 @@
         });
     };
 
-    /* Offer a result as a download link (the person presses it: results are shown
-     * first, see result.js), with an optional note. */
-    var deliver = function (answer, note) {
-      if (lastUrl) { URL.revokeObjectURL(lastUrl); }
-      lastUrl = URL.createObjectURL(answer.blob);
-      var link = document.createElement("a");
-      link.href = lastUrl;
-      link.download = resultName(answer);
-      link.id = "download-link";
-      link.className = "button primary";
-      link.textContent = msg("download") + ": " + link.download;
-      result.textContent = msg("done") + " " + (note ? note + " " : "");
-      result.appendChild(link);
-      result.hidden = false;
-      result.tabIndex = -1;  // focus goes to what happened, not back to the top
-      result.focus();
-    };
-
     /* Files chosen with the picker or dropped on the zone go to onFiles(FileList). */
     var dropzone = function (onFiles) {
       var zone = $("dropzone");
@@ -250,7 +232,7 @@
       where.appendChild(said);
     };
 
-    return { msg: msg, showError: showError, send: send, deliver: deliver, dropzone: dropzone,
+    return { msg: msg, showError: showError, send: send, dropzone: dropzone,
              openedFiles: openedFiles, offerSave: offerSave, resultName: resultName };
   };
 
